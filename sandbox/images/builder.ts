@@ -1,0 +1,177 @@
+// Builds the lesson images from Debian packages and loads them into the offline mirror.
+// Idempotent: every image carries the hash of its recipe as a label, and is rebuilt only when the
+// recipe changes; pushes of unchanged images only confirm layers the mirror already has.
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Docker from 'dockerode';
+import { catalog, supportFiles, type ImageRecipe } from './catalog';
+import { ensureRegistry, mirrorRepository } from './registry';
+
+export const BASE_IMAGE = 'kubelab/base:bookworm';
+const RECIPE_LABEL = 'io.kubelab.recipe';
+const DEBIAN_MIRROR = process.env.KUBELAB_DEBIAN_MIRROR ?? 'http://deb.debian.org/debian';
+
+export interface BuildOptions {
+  docker?: Docker;
+  /** Cache and registry data live here (default `.kubelab/` in the repository). */
+  stateDir: string;
+  /** Only these repositories (default: the whole catalog). */
+  only?: string[];
+  log?: (line: string) => void;
+  registryPort?: number;
+}
+
+export interface BuildReport {
+  built: string[];
+  upToDate: string[];
+  pushed: string[];
+  registry: string;
+  durationMs: number;
+}
+
+export function recipeHash(recipe: ImageRecipe, tag: string): string {
+  const files = recipe.steps.flatMap((s) => Object.keys(supportFiles).filter((f) => s.includes(f)).map((f) => supportFiles[f]));
+  return createHash('sha256').update(JSON.stringify([BASE_IMAGE, recipe.packages, recipe.steps, tag, files])).digest('hex').slice(0, 16);
+}
+
+export function dockerfileFor(recipe: ImageRecipe, tag: string): string {
+  const lines = [`FROM ${BASE_IMAGE}`];
+  if (recipe.packages.length) {
+    lines.push(
+      `RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${recipe.packages.join(' ')} && rm -rf /var/lib/apt/lists/*`,
+    );
+  }
+  lines.push(...recipe.steps.map((s) => s.replaceAll('{{TAG}}', tag)));
+  lines.push(`LABEL ${RECIPE_LABEL}=${recipeHash(recipe, tag)} org.opencontainers.image.description="${recipe.description.replace(/"/g, "'")}"`);
+  return lines.join('\n') + '\n';
+}
+
+async function imageLabel(docker: Docker, ref: string): Promise<string | undefined> {
+  try {
+    const info = await docker.getImage(ref).inspect();
+    return info.Config?.Labels?.[RECIPE_LABEL] ?? 'present';
+  } catch {
+    return undefined;
+  }
+}
+
+function run(cmd: string, args: string[], log: (line: string) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let tail = '';
+    const collect = (chunk: Buffer) => {
+      tail = (tail + chunk.toString()).slice(-4000);
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code === 0) resolve();
+      else {
+        log(tail);
+        reject(new Error(`${cmd} exited with ${code}`));
+      }
+    });
+  });
+}
+
+/** Debootstraps a minimal Debian 12 root filesystem once and imports it as the base image. */
+export async function ensureBaseImage(docker: Docker, stateDir: string, log: (line: string) => void): Promise<boolean> {
+  if (await imageLabel(docker, BASE_IMAGE)) return false;
+  if (!existsSync('/usr/sbin/debootstrap')) throw new Error('debootstrap is missing: apt-get install -y debootstrap (scripts/install-system-deps.sh does)');
+  const work = path.join(stateDir, 'cache', 'rootfs-bookworm');
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(path.dirname(work), { recursive: true });
+  log(`base: debootstrap bookworm (about a minute) ...`);
+  await run('debootstrap', ['--variant=minbase', '--include=ca-certificates,procps,iproute2,iputils-ping,less,netbase', 'bookworm', work, DEBIAN_MIRROR], log);
+  log(`base: importing ${BASE_IMAGE}`);
+  await run('sh', ['-c', `tar -C '${work}' -c . | docker import --change 'CMD ["bash"]' --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' - ${BASE_IMAGE}`], log);
+  rmSync(work, { recursive: true, force: true });
+  return true;
+}
+
+function followProgress(docker: Docker, stream: NodeJS.ReadableStream): Promise<void> {
+  return new Promise((resolve, reject) => {
+    docker.modem.followProgress(stream, (err: Error | null, output: { error?: string }[]) => {
+      const failed = err ?? output.find((o) => o.error);
+      if (failed) reject(new Error(err ? err.message : String((failed as { error: string }).error)));
+      else resolve();
+    });
+  });
+}
+
+async function buildOne(docker: Docker, recipe: ImageRecipe, tag: string): Promise<void> {
+  const context = mkdtempSync(path.join(os.tmpdir(), 'kubelab-image-'));
+  try {
+    writeFileSync(path.join(context, 'Dockerfile'), dockerfileFor(recipe, tag));
+    for (const [name, content] of Object.entries(supportFiles)) writeFileSync(path.join(context, name), content);
+    const stream = await docker.buildImage({ context, src: ['Dockerfile', ...Object.keys(supportFiles)] }, { t: `${recipe.repository}:${tag}`, rm: true, forcerm: true });
+    await followProgress(docker, stream);
+  } finally {
+    rmSync(context, { recursive: true, force: true });
+  }
+}
+
+/** True when the mirror already serves the manifest the local image was last pushed as. */
+async function mirrorIsCurrent(docker: Docker, registryUrl: string, target: string, repository: string, tag: string): Promise<boolean> {
+  try {
+    const local = await docker.getImage(`${repository}:${tag}`).inspect();
+    const pushed = await docker.getImage(`${target}:${tag}`).inspect();
+    if (local.Id !== pushed.Id) return false;
+    const res = await fetch(`${registryUrl}/v2/${mirrorRepository(repository)}/manifests/${tag}`, {
+      method: 'HEAD',
+      headers: { Accept: 'application/vnd.docker.distribution.manifest.v2+json' },
+    });
+    const digest = res.headers.get('docker-content-digest');
+    return Boolean(digest && (pushed.RepoDigests ?? []).some((d) => d.endsWith(`@${digest}`)));
+  } catch {
+    return false;
+  }
+}
+
+export async function buildImages(opts: BuildOptions): Promise<BuildReport> {
+  const started = Date.now();
+  const docker = opts.docker ?? new Docker();
+  const log = opts.log ?? (() => undefined);
+  await docker.ping().catch(() => {
+    throw new Error('Docker is not reachable at /var/run/docker.sock: install docker.io and start dockerd (scripts/install-system-deps.sh does both)');
+  });
+  const report: BuildReport = { built: [], upToDate: [], pushed: [], registry: '', durationMs: 0 };
+  if (await ensureBaseImage(docker, opts.stateDir, log)) report.built.push(BASE_IMAGE);
+
+  const recipes = catalog.filter((r) => !opts.only || opts.only.includes(r.repository));
+  const total = recipes.reduce((n, r) => n + r.tags.length, 0);
+  let done = 0;
+  for (const recipe of recipes) {
+    for (const tag of recipe.tags) {
+      const ref = `${recipe.repository}:${tag}`;
+      done++;
+      if ((await imageLabel(docker, ref)) === recipeHash(recipe, tag)) {
+        report.upToDate.push(ref);
+        continue;
+      }
+      log(`[${done}/${total}] building ${ref}`);
+      await buildOne(docker, recipe, tag);
+      report.built.push(ref);
+    }
+  }
+
+  const registry = await ensureRegistry({ dataDir: path.join(opts.stateDir, 'registry'), port: opts.registryPort });
+  report.registry = registry.address;
+  for (const recipe of recipes) {
+    for (const tag of recipe.tags) {
+      const target = `${registry.address}/${mirrorRepository(recipe.repository)}`;
+      if (await mirrorIsCurrent(docker, registry.url, target, recipe.repository, tag)) continue;
+      await docker.getImage(`${recipe.repository}:${tag}`).tag({ repo: target, tag });
+      const stream = await docker.getImage(`${target}:${tag}`).push({ authconfig: { serveraddress: registry.address } });
+      await followProgress(docker, stream);
+      report.pushed.push(`${target}:${tag}`);
+    }
+  }
+  log(`images: ${report.built.length} built, ${report.upToDate.length} up to date, ${report.pushed.length} pushed to the mirror at ${registry.address}`);
+  report.durationMs = Date.now() - started;
+  return report;
+}
