@@ -180,7 +180,7 @@ export const checkSchema = z
       return;
     }
     const parsed = schema.safeParse(value);
-    if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, code: 'custom', message: issue.message, path: issue.path } as never);
+    if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue(issue as never);
   })
   .transform((value) => value as unknown as Check);
 

@@ -12,8 +12,11 @@ Commands:
 `;
 
 async function build(args: string[]): Promise<number> {
-  const { buildImages } = await import('../../../sandbox/images/builder');
-  const { catalog } = await import('../../../sandbox/images/catalog');
+  // Loaded on demand so that other commands don't pay for dockerode.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { buildImages } = require('../../../sandbox/images/builder') as typeof import('../../../sandbox/images/builder');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { catalog } = require('../../../sandbox/images/catalog') as typeof import('../../../sandbox/images/catalog');
   const unknown = args.filter((a) => !catalog.some((r) => r.repository === a));
   if (unknown.length) {
     process.stderr.write(`kubelab sandbox build: unknown image ${unknown.join(', ')}; known: ${catalog.map((r) => r.repository).join(', ')}\n`);
