@@ -97,7 +97,7 @@ function textOf(node: ElementContent): string {
   return '';
 }
 
-function button(label: string, props: Record<string, string>): Element {
+function button(label: string, props: Record<string, string | string[]>): Element {
   return { type: 'element', tagName: 'button', properties: { type: 'button', ...props }, children: [{ type: 'text', value: label }] };
 }
 
@@ -160,7 +160,7 @@ function rehypeHeadingsAndImages(assetBase: string) {
         if (src && !/^([a-z]+:)?\/\//i.test(src) && !src.startsWith('/')) node.properties = { ...node.properties, src: `${assetBase}/${src.replace(/^\.\//, '')}`, loading: 'lazy' };
       }
       if (node.tagName === 'a' && /^https?:\/\//.test(String(node.properties?.href ?? ''))) {
-        node.properties = { ...node.properties, target: '_blank', rel: 'noopener noreferrer' };
+        node.properties = { ...node.properties, target: '_blank', rel: ['noopener', 'noreferrer'] };
       }
     });
   };
