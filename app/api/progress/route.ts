@@ -1,0 +1,26 @@
+import { NextResponse } from 'next/server';
+import { z } from 'zod';
+import { apiError, requireApiUser } from '@/lib/auth/request';
+import { db } from '@/lib/db';
+import { loadCatalog } from '@/lib/lessons';
+import { markCompleted, markStarted, progressByLesson } from '@/lib/progress';
+
+export async function GET(req: Request) {
+  const guard = await requireApiUser(req);
+  if (guard.error) return guard.error;
+  return NextResponse.json({ progress: await progressByLesson(db(), guard.user.id) });
+}
+
+const updateSchema = z.strictObject({ lessonKey: z.string().regex(/^[a-z0-9-]+\/[a-z0-9-]+$/), status: z.enum(['started', 'completed']) });
+
+export async function POST(req: Request) {
+  const guard = await requireApiUser(req, { write: true });
+  if (guard.error) return guard.error;
+  const parsed = updateSchema.safeParse(await req.json().catch(() => undefined));
+  if (!parsed.success) return apiError(400, 'invalid', parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+  const catalog = await loadCatalog();
+  if (!catalog.tracks.some((t) => t.lessons.some((l) => l.key === parsed.data.lessonKey))) return apiError(404, 'not_found', `no lesson ${parsed.data.lessonKey}`);
+  if (parsed.data.status === 'completed') await markCompleted(db(), guard.user.id, parsed.data.lessonKey);
+  else await markStarted(db(), guard.user.id, parsed.data.lessonKey);
+  return NextResponse.json({ ok: true });
+}
