@@ -1,0 +1,92 @@
+// One sandbox per learner: finds or creates it with the profile a lesson needs, and stops idle ones.
+import { createHash } from 'node:crypto';
+import type { SandboxDriver, SandboxInfo, SandboxProfileName } from './driver';
+
+const rank: Record<SandboxProfileName, number> = { none: 0, docker: 1, kubernetes: 1, full: 2 };
+
+/** The profile that covers both (a learner moving from Docker to Kubernetes lessons gets `full`). */
+export function combineProfiles(a: SandboxProfileName, b: SandboxProfileName): SandboxProfileName {
+  if (a === b) return a;
+  if (rank[a] === 0) return b;
+  if (rank[b] === 0) return a;
+  return rank[a] === 2 || rank[b] === 2 || a !== b ? 'full' : a;
+}
+
+export function sandboxIdFor(userId: string): string {
+  return `u-${createHash('sha256').update(userId).digest('hex').slice(0, 16)}`;
+}
+
+export class SandboxManager {
+  private readonly pending = new Map<string, Promise<SandboxInfo>>();
+  private readonly lastActive = new Map<string, number>();
+  private idleTimer?: NodeJS.Timeout;
+
+  constructor(
+    readonly driver: SandboxDriver,
+    private readonly opts: { idleTimeoutMs?: number; onStop?: (id: string) => void } = {},
+  ) {
+    if (opts.idleTimeoutMs) {
+      this.idleTimer = setInterval(() => void this.stopIdle(), Math.min(60_000, opts.idleTimeoutMs / 2));
+      this.idleTimer.unref();
+    }
+  }
+
+  /** The learner's running sandbox, created or upgraded to cover `profile`. Concurrent calls share one creation. */
+  async ensure(userId: string, profile: SandboxProfileName, setup: string[] = []): Promise<SandboxInfo> {
+    const id = sandboxIdFor(userId);
+    const inFlight = this.pending.get(id);
+    if (inFlight) await inFlight.catch(() => undefined);
+    const current = await this.driver.status(id);
+    if (current?.state === 'running') {
+      const wanted = combineProfiles(current.profile, profile);
+      if (wanted === current.profile) {
+        this.touch(id);
+        return current;
+      }
+      await this.driver.stop(id);
+      profile = wanted;
+    }
+    const creation = this.driver.create({ id, userId, profile, setup });
+    this.pending.set(id, creation);
+    try {
+      const info = await creation;
+      this.touch(id);
+      return info;
+    } finally {
+      this.pending.delete(id);
+    }
+  }
+
+  async get(userId: string): Promise<SandboxInfo | undefined> {
+    return this.driver.status(sandboxIdFor(userId));
+  }
+
+  touch(id: string): void {
+    this.lastActive.set(id, Date.now());
+  }
+
+  async stop(userId: string): Promise<void> {
+    const id = sandboxIdFor(userId);
+    await this.driver.stop(id);
+    this.opts.onStop?.(id);
+  }
+
+  async stopIdle(now = Date.now()): Promise<string[]> {
+    const stopped: string[] = [];
+    if (!this.opts.idleTimeoutMs) return stopped;
+    for (const info of await this.driver.list()) {
+      if (info.state !== 'running') continue;
+      if (now - (this.lastActive.get(info.id) ?? info.createdAt.getTime()) > this.opts.idleTimeoutMs) {
+        await this.driver.stop(info.id);
+        this.opts.onStop?.(info.id);
+        stopped.push(info.id);
+      }
+    }
+    return stopped;
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.idleTimer) clearInterval(this.idleTimer);
+    for (const info of await this.driver.list()) if (info.state === 'running') await this.driver.stop(info.id);
+  }
+}
