@@ -17,23 +17,25 @@ const sandboxSchema = z.union([
   z.strictObject({ profile: z.enum(profiles), setup: z.array(command).default([]) }),
 ]);
 
-const exerciseSchema = z.strictObject({
+const exerciseShape = {
   id: slug,
   title: z.string().min(1),
   hints: z.array(z.string().min(1)).default([]),
   setup: z.array(command).default([]),
   solution: z.array(command).min(1, 'an exercise needs at least one solution command'),
   checks: z.array(checkSchema).min(1, 'an exercise needs at least one check'),
-});
+};
+const exerciseSchema = z.strictObject(exerciseShape);
 
+const quizShape = {
+  id: slug,
+  question: z.string().min(1),
+  options: z.array(z.string().min(1)).min(2, 'a quiz question needs at least two options'),
+  answer: z.number().int().min(0),
+  explanation: z.string().optional(),
+};
 const quizSchema = z
-  .strictObject({
-    id: slug,
-    question: z.string().min(1),
-    options: z.array(z.string().min(1)).min(2, 'a quiz question needs at least two options'),
-    answer: z.number().int().min(0),
-    explanation: z.string().optional(),
-  })
+  .strictObject(quizShape)
   .refine((q) => q.answer < q.options.length, { message: 'answer must be the index of one of the options', path: ['answer'] });
 
 export const primaryFrontmatterSchema = z.strictObject({
@@ -72,3 +74,37 @@ export const tracksFileSchema = z.strictObject({
     .min(1),
 });
 export type TracksFile = z.infer<typeof tracksFileSchema>;
+
+type Path = (string | number)[];
+
+/** The keys allowed at a place in en.md's frontmatter (for "did you mean" hints on typos). */
+export function primaryKeysAt(path: Path): readonly string[] | undefined {
+  if (path.length === 0) return Object.keys(primaryFrontmatterSchema.shape);
+  if (path.length === 1 && path[0] === 'sandbox') return ['profile', 'setup'];
+  if (path.length === 2 && path[0] === 'exercises') return Object.keys(exerciseShape);
+  if (path.length === 2 && path[0] === 'quiz') return Object.keys(quizShape);
+  return undefined;
+}
+
+/** Why a key is refused in a translation: most are language-neutral and belong in en.md. */
+export function explainTranslationKey(path: Path, key: string): string | undefined {
+  const inPrimary = primaryKeysAt(path.length >= 2 && path[0] === 'exercises' && path[2] === 'checks' ? path.slice(0, 2) : path)?.includes(key);
+  if (path.length === 4 && path[2] === 'checks') return `"${key}" is language-neutral: a translated check carries only id, pass, fail, hint`;
+  if (inPrimary) return `"${key}" is language-neutral: set it in en.md only`;
+  return undefined;
+}
+
+export function translationKeysAt(path: Path): readonly string[] | undefined {
+  if (path.length === 0) return Object.keys(translationFrontmatterSchema.shape);
+  if (path.length === 2 && path[0] === 'exercises') return ['id', 'title', 'hints', 'checks'];
+  if (path.length === 2 && path[0] === 'quiz') return ['id', 'question', 'options', 'explanation'];
+  if (path.length === 4 && path[2] === 'checks') return ['id', 'pass', 'fail', 'hint'];
+  return undefined;
+}
+
+export function trackKeysAt(path: Path): readonly string[] | undefined {
+  if (path.length === 0) return ['tracks'];
+  if (path.length === 2) return ['id', 'order', 'title', 'description'];
+  if (path.length === 3) return languages;
+  return undefined;
+}
