@@ -138,7 +138,7 @@ export class MemoryStore implements Store {
     const key = objKey(namespace, meta.name);
     if (bucket.has(key)) throw alreadyExists(ref.group, ref.resource, meta.name);
     if (namespace !== undefined) meta.namespace = namespace;
-    meta.uid = randomUUID();
+    meta.uid ||= randomUUID();
     meta.creationTimestamp = this.timestamp();
     delete meta.deletionTimestamp;
     delete meta.deletionGracePeriodSeconds;
@@ -309,7 +309,13 @@ export class MemoryStore implements Store {
         w.queue.length = 0;
         this.watchers.delete(w);
       },
-    };
+      /** Queues a BOOKMARK at the current resourceVersion, after every event already committed. */
+      requestBookmark: () => {
+        if (w.stopped) return;
+        w.queue.push({ type: 'BOOKMARK', object: this.bookmarkObject(ref) });
+        this.scheduleFlush();
+      },
+    } as Watch;
   }
 
   /** A BOOKMARK for the current resourceVersion (the API server sends these periodically). */
