@@ -203,8 +203,14 @@ export interface ContainerRuntime {
   /** Forgets an exited container (its logs go with it). */
   removeContainer(containerID: string): Promise<void>;
 
-  /** Kills anything still running in the pod (grace 0) and releases its network namespace. Idempotent. */
+  /**
+   * Kills anything still running in the pod (grace 0) and releases its network namespace.
+   * Exited containers stay (a completed pod still serves `kubectl logs`). Idempotent.
+   */
   stopPod(podUID: string): Promise<void>;
+
+  /** Forgets the pod entirely: stops it if needed and removes all its containers and logs. Idempotent. */
+  removePod(podUID: string): Promise<void>;
 
   /**
    * The container's output. Throws a StatusError (400) when this runtime cannot honestly provide it.

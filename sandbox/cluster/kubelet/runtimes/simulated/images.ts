@@ -41,13 +41,13 @@ export const COREDNS_IMAGE = 'registry.k8s.io/coredns/coredns:v1.12.1';
 export const CALICO_VERSION = 'v3.30.3';
 
 /** Images of the cluster's own components: they run as simulated containers on every profile. */
-const infrastructure: Array<{ image: string; cmd: string[]; listens: number[] }> = [
+const infrastructure: Array<{ image: string; entrypoint?: string[]; cmd: string[]; listens: number[] }> = [
   { image: ETCD_IMAGE, cmd: ['etcd'], listens: [2379, 2380, 2381] },
   { image: `registry.k8s.io/kube-apiserver:${KUBERNETES_VERSION}`, cmd: ['kube-apiserver'], listens: [6443] },
   { image: `registry.k8s.io/kube-controller-manager:${KUBERNETES_VERSION}`, cmd: ['kube-controller-manager'], listens: [10257] },
   { image: `registry.k8s.io/kube-scheduler:${KUBERNETES_VERSION}`, cmd: ['kube-scheduler'], listens: [10259] },
   { image: `registry.k8s.io/kube-proxy:${KUBERNETES_VERSION}`, cmd: ['/usr/local/bin/kube-proxy'], listens: [10249, 10256] },
-  { image: COREDNS_IMAGE, cmd: ['/coredns'], listens: [53, 8080, 8181, 9153] },
+  { image: COREDNS_IMAGE, entrypoint: ['/coredns'], cmd: [], listens: [53, 8080, 8181, 9153] },
   { image: 'registry.k8s.io/pause:3.10.1', cmd: ['/pause'], listens: [] },
   { image: `docker.io/calico/node:${CALICO_VERSION}`, cmd: ['start_runit'], listens: [9099] },
   { image: `docker.io/calico/cni:${CALICO_VERSION}`, cmd: ['/opt/cni/bin/install'], listens: [] },
@@ -60,6 +60,9 @@ export const serverPrograms = new Set([
   'etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kube-proxy', 'coredns', 'pause',
   'start_runit', 'kube-controllers',
 ]);
+
+/** Set-up programs of infrastructure images that finish at once without output (Calico's CNI installers). */
+export const oneShotPrograms = new Set(['install', 'calico-ipam']);
 
 /** Deterministic pseudo-size in bytes (20–90 MB) for the `Pulled` event. */
 function pseudoSize(repository: string): number {
@@ -81,7 +84,7 @@ function build(): SimulatedImage[] {
     const ref = parseImageReference(infra.image)!;
     const existing = images.find((i) => i.repository === ref.repository);
     if (existing) existing.tags.push(ref.tag!);
-    else images.push({ repository: ref.repository, tags: [ref.tag!], entrypoint: [], cmd: infra.cmd, listens: infra.listens, size: pseudoSize(ref.repository) });
+    else images.push({ repository: ref.repository, tags: [ref.tag!], entrypoint: infra.entrypoint ?? [], cmd: infra.cmd, listens: infra.listens, size: pseudoSize(ref.repository) });
   }
   return images;
 }

@@ -23,8 +23,8 @@ import {
   type StartedContainer,
 } from '../../runtime';
 import { parseImageReference } from '../../image-ref';
-import { helloWorldOutput, resolveImage, serverPrograms, type ResolvedImage } from './images';
-import { evaluateProbeCommand, Killed, runProgram, traitsOf, type ProgramContext, type Stream } from './program';
+import { helloWorldOutput, oneShotPrograms, resolveImage, serverPrograms, type ResolvedImage } from './images';
+import { base, evaluateProbeCommand, Killed, runProgram, traitsOf, type ProgramContext, type Stream } from './program';
 
 export interface SimulatedRuntimeOptions {
   /** Multiplies simulated delays (pulls, container creation). 0 = instant. Program time (sleep) is always real. */
@@ -161,7 +161,6 @@ export class SimulatedRuntime implements ContainerRuntime {
     const entrypoint = config.command ?? image.image.entrypoint;
     const cmd = config.args ?? (config.command ? [] : image.image.cmd);
     const argv = [...entrypoint, ...cmd];
-    const isDefault = !config.command && !config.args;
     return {
       id,
       podUID,
@@ -174,7 +173,7 @@ export class SimulatedRuntime implements ContainerRuntime {
       outputBytes: 0,
       outputKnown: true,
       handlesTerm: traitsOf(argv, isServer).handlesTerm,
-      serving: isDefault && image.image.listens.length > 0,
+      serving: argv.length > 0 && isServer(base(argv[0])) && image.image.listens.length > 0,
       files: new Map(),
       pendingSleeps: new Set(),
       followers: new Set(),
@@ -206,7 +205,7 @@ export class SimulatedRuntime implements ContainerRuntime {
       now: this.now,
     };
     try {
-      const outcome = await runProgram(c.argv, ctx, isServer, helloWorldOutput());
+      const outcome = await runProgram(c.argv, ctx, isServer, helloWorldOutput(), (p) => oneShotPrograms.has(p));
       if (c.killed) return;
       if (outcome.kind === 'exit') {
         this.finish(c, outcome.code);
@@ -318,6 +317,12 @@ export class SimulatedRuntime implements ContainerRuntime {
     const pod = this.pods.get(podUID);
     if (!pod) return;
     await Promise.all([...pod.containers].map((id) => this.killContainer(id, 0)));
+  }
+
+  async removePod(podUID: string): Promise<void> {
+    const pod = this.pods.get(podUID);
+    if (!pod) return;
+    await this.stopPod(podUID);
     for (const id of pod.containers) this.containers.delete(id);
     this.pods.delete(podUID);
   }

@@ -49,7 +49,7 @@ class ExitSignal extends Error {
 
 const shells = new Set(['sh', 'bash', 'ash', 'dash']);
 
-function base(path: string): string {
+export function base(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
 }
 
@@ -71,10 +71,11 @@ export function traitsOf(argv: string[], isServer: (program: string) => boolean)
 }
 
 /** Runs `argv` to completion (or forever). */
-export async function runProgram(argv: string[], ctx: ProgramContext, isServer: (program: string) => boolean, helloText: string): Promise<ProgramOutcome> {
+export async function runProgram(argv: string[], ctx: ProgramContext, isServer: (program: string) => boolean, helloText: string, isOneShot: (program: string) => boolean = () => false): Promise<ProgramOutcome> {
   if (argv.length === 0) return { kind: 'exit', code: 0 };
   const prog = base(argv[0]);
   if (isServer(prog)) return { kind: 'serve', outputKnown: true };
+  if (isOneShot(prog)) return { kind: 'exit', code: 0 };
   if (prog === 'hello') {
     ctx.write('stdout', helloText);
     return { kind: 'exit', code: 0 };

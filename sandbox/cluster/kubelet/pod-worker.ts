@@ -1,0 +1,644 @@
+// One pod's life on a node, like the kubelet's pod worker: a serialized sync loop that compares
+// the pod spec with what the runtime runs and acts (sandbox, image pulls, init containers, main
+// containers, restarts with back-off, probes, termination), then posts status when it changed.
+import { REF } from '../api/registry';
+import { isStatusError } from '../api/errors';
+import type { ClusterContext } from '../context';
+import type { KubeObject } from '../store/types';
+import { parseImageReference } from './image-ref';
+import { resolveEnv, EnvResolutionError } from './env';
+import { ProbeRunner, type ProbeKind, type ProbeSpec } from './probes';
+import { buildPodStatus, type ContainerRecord } from './pod-status';
+import { ContainerStartError, ImagePullError, type ContainerConfig, type ContainerExit, type ContainerRuntime, type ImageInfo, type PodSandboxSpec } from './runtime';
+import { goDuration, jsonEqual, scaled, Timers } from './time';
+
+export interface ContainerSpec {
+  name: string;
+  image?: string;
+  command?: string[];
+  args?: string[];
+  workingDir?: string;
+  env?: unknown[];
+  envFrom?: unknown[];
+  ports?: Array<{ containerPort: number; protocol?: string; name?: string }>;
+  imagePullPolicy?: string;
+  stdin?: boolean;
+  tty?: boolean;
+  readinessProbe?: ProbeSpec;
+  livenessProbe?: ProbeSpec;
+  startupProbe?: ProbeSpec;
+  [key: string]: unknown;
+}
+
+export interface PodSpec {
+  containers: ContainerSpec[];
+  initContainers?: ContainerSpec[];
+  restartPolicy?: 'Always' | 'OnFailure' | 'Never';
+  terminationGracePeriodSeconds?: number;
+  hostNetwork?: boolean;
+  hostname?: string;
+  nodeName?: string;
+}
+
+export interface PodWorkerDeps {
+  ctx: ClusterContext;
+  runtime: ContainerRuntime;
+  nodeName: string;
+  hostIP: string;
+  /** Allocates a pod IP from the node's block (or returns `preferred` if it is free and in the block). */
+  allocateIP(preferred?: string): string;
+  releaseIP(ip: string): void;
+  /** Called once the pod is gone from the node. */
+  onFinished(uid: string): void;
+}
+
+const CRASH_BACKOFF_INITIAL_MS = 10_000;
+const CRASH_BACKOFF_MAX_MS = 300_000;
+/** Floors keep back-off timers from spinning when timeScale is 0 (tests). */
+const BACKOFF_FLOOR_MS = 25;
+const BACKOFF_FLOOR_MAX_MS = 1_000;
+/** A container that ran this long before failing starts its back-off from scratch. */
+const BACKOFF_RESET_AFTER_MS = 10 * 60_000;
+
+export class PodWorker {
+  readonly uid: string;
+  private pod: KubeObject;
+  private deletedFromStore = false;
+  private readonly records = new Map<string, ContainerRecord>();
+  private sandbox?: { podIP: string };
+  private startTime?: Date;
+  private terminalPhase?: 'Succeeded' | 'Failed';
+  private terminating = false;
+  private finished = false;
+  private dirty = false;
+  private running = false;
+  private readonly timers = new Timers();
+  private readonly probes = new Map<string, ProbeRunner[]>();
+  private adopted = false;
+
+  constructor(
+    private readonly deps: PodWorkerDeps,
+    pod: KubeObject,
+  ) {
+    this.pod = pod;
+    this.uid = pod.metadata.uid!;
+  }
+
+  private get ctx(): ClusterContext {
+    return this.deps.ctx;
+  }
+  private get spec(): PodSpec {
+    return this.pod.spec as PodSpec;
+  }
+  private get podKey(): string {
+    return `${this.pod.metadata.name}_${this.pod.metadata.namespace}(${this.uid})`;
+  }
+
+  /** The pod object changed in the store. */
+  update(pod: KubeObject): void {
+    if (this.finished) return;
+    this.pod = pod;
+    this.poke();
+  }
+
+  /** The pod object is gone from the store (force delete or final delete). */
+  removed(): void {
+    this.deletedFromStore = true;
+    this.poke();
+  }
+
+  /** Stops everything without touching the store (cluster shutdown). */
+  async shutdown(): Promise<void> {
+    this.finished = true;
+    this.timers.clear();
+    this.stopAllProbes();
+  }
+
+  /** The runtime container ID of `container` (current, or the previous one for `--previous`). */
+  containerID(container: string, previous: boolean): string | undefined {
+    const rec = this.records.get(container);
+    return previous ? rec?.last?.id : rec?.current?.id;
+  }
+
+  record(container: string): ContainerRecord | undefined {
+    return this.records.get(container);
+  }
+
+  poke(): void {
+    this.dirty = true;
+    if (!this.running) void this.loop();
+  }
+
+  private async loop(): Promise<void> {
+    this.running = true;
+    try {
+      while (this.dirty && !this.finished) {
+        this.dirty = false;
+        try {
+          await this.syncOnce();
+        } catch (err) {
+          if (this.finished) break;
+          // A runtime or store hiccup: retry shortly, like the kubelet's periodic resync.
+          this.timers.after(scaled(1000, this.ctx.options.timeScale, 100), () => this.poke());
+          if (process.env.KUBELAB_DEBUG) console.error(`kubelet ${this.deps.nodeName}: sync ${this.podKey} failed:`, err);
+        }
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private event(type: 'Normal' | 'Warning', reason: string, message: string): void {
+    try {
+      this.ctx.events.record(this.pod, type, reason, message, 'kubelet');
+    } catch {
+      // Events are best effort, as in Kubernetes.
+    }
+  }
+
+  private rec(c: ContainerSpec, init: boolean): ContainerRecord {
+    let r = this.records.get(c.name);
+    if (!r) {
+      r = { name: c.name, init, spec: c, restartCount: 0, specHash: JSON.stringify(c) };
+      this.records.set(c.name, r);
+    } else r.spec = c;
+    return r;
+  }
+
+  private async syncOnce(): Promise<void> {
+    if (this.finished) return;
+    if (this.deletedFromStore || this.pod.metadata.deletionTimestamp) {
+      await this.terminate();
+      return;
+    }
+    if (this.terminalPhase) return;
+    const spec = this.spec;
+    for (const c of spec.initContainers ?? []) this.rec(c, true);
+    for (const c of spec.containers ?? []) this.rec(c, false);
+    if (!this.sandbox) {
+      this.startTime ??= this.ctx.now();
+      this.restoreFromStatus();
+      this.writeStatus();
+      await this.startSandbox();
+      if (this.finished || this.pod.metadata.deletionTimestamp) return this.poke();
+    }
+    await this.restartChangedContainers();
+
+    const policy = spec.restartPolicy ?? 'Always';
+    let initialized = true;
+    for (const c of spec.initContainers ?? []) {
+      const r = this.rec(c, true);
+      const exit = r.current?.exit;
+      if (r.current && !exit) {
+        initialized = false;
+        break;
+      }
+      if (exit && exit.exitCode === 0) continue;
+      initialized = false;
+      if (exit && policy === 'Never') {
+        this.terminalPhase = 'Failed';
+        break;
+      }
+      await this.ensureStarted(r);
+      break;
+    }
+    if (initialized && !this.terminalPhase) {
+      for (const c of spec.containers ?? []) {
+        if (this.pod.metadata.deletionTimestamp || this.deletedFromStore) break;
+        const r = this.rec(c, false);
+        if (r.current && !r.current.exit) continue;
+        if (r.current?.exit) {
+          const restart = policy === 'Always' || (policy === 'OnFailure' && r.current.exit.exitCode !== 0);
+          if (!restart) continue;
+        }
+        await this.ensureStarted(r);
+      }
+    }
+    const status = this.buildStatus();
+    const phase = status.phase as string;
+    if (phase === 'Succeeded' || phase === 'Failed') {
+      this.terminalPhase = phase;
+      this.stopAllProbes();
+      await this.deps.runtime.stopPod(this.uid).catch(() => undefined);
+    }
+    this.writeStatus();
+  }
+
+  /** Reloads restart counts (and running containers, if the runtime can adopt them) after a restart of the cluster process. */
+  private restoreFromStatus(): void {
+    const status = (this.pod.status ?? {}) as { containerStatuses?: Array<Record<string, unknown>>; initContainerStatuses?: Array<Record<string, unknown>> };
+    for (const cs of [...(status.initContainerStatuses ?? []), ...(status.containerStatuses ?? [])]) {
+      const r = this.records.get(cs.name as string);
+      if (r && typeof cs.restartCount === 'number') r.restartCount = cs.restartCount;
+      const term = (cs.state as { terminated?: Record<string, unknown> } | undefined)?.terminated;
+      if (r && term && r.init && term.exitCode === 0) {
+        // A finished init container stays finished.
+        r.current = {
+          id: String(term.containerID ?? '').replace(/^.*:\/\//, ''),
+          startedAt: new Date(String(term.startedAt)),
+          exit: { exitCode: 0, reason: 'Completed', startedAt: new Date(String(term.startedAt)), finishedAt: new Date(String(term.finishedAt)) },
+          ready: false,
+          started: false,
+        };
+      }
+    }
+  }
+
+  private sandboxSpec(podIP: string): PodSandboxSpec {
+    return {
+      uid: this.uid,
+      namespace: this.pod.metadata.namespace!,
+      name: this.pod.metadata.name!,
+      nodeName: this.deps.nodeName,
+      hostIP: this.deps.hostIP,
+      podIP,
+      hostNetwork: this.spec.hostNetwork === true,
+      hostname: this.spec.hostname ?? this.pod.metadata.name!,
+      pod: this.pod,
+    };
+  }
+
+  private async startSandbox(): Promise<void> {
+    const hostNetwork = this.spec.hostNetwork === true;
+    const previous = (this.pod.status as { podIP?: string } | undefined)?.podIP;
+    const podIP = hostNetwork ? this.deps.hostIP : this.deps.allocateIP(previous);
+    const spec = this.sandboxSpec(podIP);
+    const sandbox = await this.deps.runtime.startPod(spec);
+    this.sandbox = { podIP: sandbox.podIP };
+    if (!this.adopted) {
+      this.adopted = true;
+      await this.adoptRunning(spec);
+    }
+  }
+
+  private async adoptRunning(spec: PodSandboxSpec): Promise<void> {
+    const rt = this.deps.runtime;
+    const statuses = ((this.pod.status as { containerStatuses?: Array<Record<string, unknown>> } | undefined)?.containerStatuses ?? []).filter(
+      (cs) => (cs.state as { running?: unknown } | undefined)?.running && typeof cs.containerID === 'string',
+    );
+    if (!rt.adoptPod || statuses.length === 0) return;
+    const entries: Array<{ name: string; containerID: string; config: ContainerConfig; startedAt?: Date }> = [];
+    for (const cs of statuses) {
+      const r = this.records.get(cs.name as string);
+      if (!r || r.init) continue;
+      const imageInfo: ImageInfo = { imageRef: String(cs.image ?? r.spec.image), imageID: String(cs.imageID ?? ''), size: 0 };
+      try {
+        const config = this.containerConfig(r, imageInfo);
+        const startedAt = (cs.state as { running: { startedAt?: string } }).running.startedAt;
+        entries.push({ name: r.name, containerID: String(cs.containerID).replace(/^.*:\/\//, ''), config, startedAt: startedAt ? new Date(startedAt) : undefined });
+      } catch {
+        // Unresolvable env now: the container is started again normally.
+      }
+    }
+    const adopted = await rt.adoptPod(spec, entries);
+    for (const e of entries) {
+      const id = adopted[e.name];
+      if (!id) continue;
+      const r = this.records.get(e.name)!;
+      r.imageInfo = e.config.imageInfo;
+      r.current = { id, startedAt: e.startedAt ?? this.ctx.now(), ready: !r.spec.readinessProbe, started: !r.spec.startupProbe };
+      this.watchExit(r, id);
+      this.startProbes(r);
+    }
+  }
+
+  /** Spec changes the kubelet applies to running containers (e.g. `kubectl set image` on a bare pod). */
+  private async restartChangedContainers(): Promise<void> {
+    for (const r of this.records.values()) {
+      const hash = JSON.stringify(r.spec);
+      if (hash === r.specHash) continue;
+      r.specHash = hash;
+      if (r.current && !r.current.exit) {
+        this.event('Normal', 'Killing', `Container ${r.name} definition changed, will be restarted`);
+        this.stopProbes(r.name);
+        await this.deps.runtime.killContainer(r.current.id, this.graceSeconds(this.spec.terminationGracePeriodSeconds ?? 30));
+        // Not a crash: restart at once.
+        r.skipBackoffOnce = true;
+      }
+    }
+  }
+
+  private graceSeconds(seconds: number): number {
+    return scaled(seconds, this.ctx.options.timeScale);
+  }
+
+  private backoffFloor(durationMs: number): number {
+    const doublings = Math.max(0, Math.log2(durationMs / CRASH_BACKOFF_INITIAL_MS));
+    return Math.min(BACKOFF_FLOOR_MAX_MS, BACKOFF_FLOOR_MS * 2 ** doublings);
+  }
+
+  private scaledBackoff(durationMs: number): number {
+    return scaled(durationMs, this.ctx.options.timeScale, this.backoffFloor(durationMs));
+  }
+
+  /** Starts (or restarts) one container, honouring crash and image-pull back-off. */
+  private async ensureStarted(r: ContainerRecord): Promise<void> {
+    const now = this.ctx.now().getTime();
+    const exit = r.current?.exit;
+    if (exit) {
+      if (exit.finishedAt.getTime() - exit.startedAt.getTime() > BACKOFF_RESET_AFTER_MS) r.crashBackoffMs = undefined;
+      const wait = r.crashBackoffMs !== undefined && !r.skipBackoffOnce ? this.scaledBackoff(r.crashBackoffMs) - (now - exit.finishedAt.getTime()) : 0;
+      if (wait > 0) {
+        const shown = goDuration(r.crashBackoffMs!).replace(/^(\d+)s$/, '$1s');
+        r.waiting = { reason: 'CrashLoopBackOff', message: `back-off ${shown} restarting failed container=${r.name} pod=${this.podKey}` };
+        this.event('Warning', 'BackOff', `Back-off restarting failed container ${r.name} in pod ${this.podKey}`);
+        this.timers.cancel(r.backoffTimer);
+        r.backoffTimer = this.timers.after(wait + 1, () => this.poke());
+        return;
+      }
+      if (!r.skipBackoffOnce) r.crashBackoffMs = r.crashBackoffMs === undefined ? CRASH_BACKOFF_INITIAL_MS : Math.min(r.crashBackoffMs * 2, CRASH_BACKOFF_MAX_MS);
+      r.skipBackoffOnce = false;
+    }
+    const info = await this.ensureImage(r);
+    if (!info || this.pod.metadata.deletionTimestamp || this.deletedFromStore) return;
+    let config: ContainerConfig;
+    try {
+      config = this.containerConfig(r, info);
+    } catch (err) {
+      if (!(err instanceof EnvResolutionError)) throw err;
+      r.waiting = { reason: 'CreateContainerConfigError', message: err.message };
+      this.event('Warning', 'Failed', `Error: ${err.message}`);
+      this.timers.cancel(r.backoffTimer);
+      r.backoffTimer = this.timers.after(this.scaledBackoff(CRASH_BACKOFF_INITIAL_MS), () => this.poke());
+      return;
+    }
+    const rt = this.deps.runtime;
+    let id: string;
+    try {
+      id = await rt.createContainer(this.uid, config);
+    } catch (err) {
+      if (!(err instanceof ContainerStartError)) throw err;
+      r.waiting = { reason: err.reason, message: err.message };
+      this.event('Warning', 'Failed', `Error: ${err.message}`);
+      r.crashBackoffMs ??= CRASH_BACKOFF_INITIAL_MS;
+      this.timers.cancel(r.backoffTimer);
+      r.backoffTimer = this.timers.after(this.scaledBackoff(r.crashBackoffMs), () => this.poke());
+      return;
+    }
+    if (r.current) {
+      // The previous container becomes lastState; the one before it is garbage-collected.
+      if (r.last) void rt.removeContainer(r.last.id).catch(() => undefined);
+      if (r.current.exit) r.last = { id: r.current.id, exit: r.current.exit };
+      r.restartCount++;
+    }
+    r.current = undefined;
+    this.event('Normal', 'Created', `Created container: ${r.name}`);
+    try {
+      const started = await rt.startContainer(id);
+      r.current = { id, startedAt: started.startedAt, ready: !r.spec.readinessProbe, started: !r.spec.startupProbe };
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      this.event('Warning', 'Failed', `Error: failed to start container "${r.name}": ${message}`);
+      const at = this.ctx.now();
+      r.current = { id, startedAt: at, exit: { exitCode: 128, reason: 'StartError', message, startedAt: at, finishedAt: at }, ready: false, started: false };
+      r.waiting = { reason: 'RunContainerError', message };
+      return;
+    }
+    r.waiting = undefined;
+    this.event('Normal', 'Started', `Started container ${r.name}`);
+    this.watchExit(r, id);
+    this.startProbes(r);
+    // Show Running at once; the loop posts the full status when it finishes.
+    this.writeStatus();
+  }
+
+  private watchExit(r: ContainerRecord, id: string): void {
+    this.deps.runtime.waitContainer(id).then(
+      (exit: ContainerExit) => {
+        if (r.current?.id !== id || this.finished) return;
+        r.current.exit = exit;
+        r.current.ready = false;
+        this.stopProbes(r.name);
+        this.poke();
+      },
+      () => undefined,
+    );
+  }
+
+  private pullPolicy(c: ContainerSpec): string {
+    if (c.imagePullPolicy) return c.imagePullPolicy;
+    const ref = parseImageReference(c.image ?? '');
+    return !ref || ref.tag === 'latest' ? 'Always' : 'IfNotPresent';
+  }
+
+  /** Resolves the container's image (pulling per policy). Returns undefined and sets a waiting reason on failure. */
+  private async ensureImage(r: ContainerRecord): Promise<ImageInfo | undefined> {
+    const image = r.spec.image ?? '';
+    const rt = this.deps.runtime;
+    const node = this.deps.nodeName;
+    if (!parseImageReference(image)) {
+      const message = `Failed to apply default image tag "${image}": couldn't parse image name "${image}": invalid reference format`;
+      r.waiting = { reason: 'InvalidImageName', message };
+      this.event('Warning', 'InspectFailed', message);
+      this.event('Warning', 'Failed', 'Error: InvalidImageName');
+      return undefined;
+    }
+    const policy = this.pullPolicy(r.spec);
+    const present = await rt.imageStatus(image, node);
+    if (policy === 'Never' && !present) {
+      const message = `Container image "${image}" is not present with pull policy of Never`;
+      r.waiting = { reason: 'ErrImageNeverPull', message };
+      this.event('Warning', 'ErrImageNeverPull', message);
+      this.event('Warning', 'Failed', 'Error: ErrImageNeverPull');
+      return undefined;
+    }
+    if (present && policy !== 'Always') {
+      this.event('Normal', 'Pulled', `Container image "${image}" already present on machine`);
+      r.imageInfo = present;
+      return present;
+    }
+    const now = this.ctx.now().getTime();
+    const backoff = r.imageBackoff;
+    if (backoff && now < backoff.until) {
+      r.waiting = { reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}": ErrImagePull: ${backoff.lastError}` };
+      this.event('Normal', 'BackOff', `Back-off pulling image "${image}"`);
+      this.event('Warning', 'Failed', 'Error: ImagePullBackOff');
+      this.timers.cancel(r.backoffTimer);
+      r.backoffTimer = this.timers.after(backoff.until - now + 1, () => this.poke());
+      return undefined;
+    }
+    this.event('Normal', 'Pulling', `Pulling image "${image}"`);
+    const t0 = Date.now();
+    try {
+      const info = await rt.pullImage(image, node);
+      const took = goDuration(Date.now() - t0);
+      this.event('Normal', 'Pulled', `Successfully pulled image "${image}" in ${took} (${took} including waiting). Image size: ${info.size} bytes.`);
+      r.imageBackoff = undefined;
+      r.imageInfo = info;
+      return info;
+    } catch (err) {
+      if (!(err instanceof ImagePullError)) throw err;
+      this.event('Warning', 'Failed', `Failed to pull image "${image}": ${err.message}`);
+      this.event('Warning', 'Failed', 'Error: ErrImagePull');
+      r.waiting = { reason: 'ErrImagePull', message: err.message };
+      const durationMs = backoff ? Math.min(backoff.durationMs * 2, CRASH_BACKOFF_MAX_MS) : CRASH_BACKOFF_INITIAL_MS;
+      const until = this.ctx.now().getTime() + this.scaledBackoff(durationMs);
+      r.imageBackoff = { durationMs, until, lastError: err.message };
+      // The next sync (shortly) shows ImagePullBackOff; the one at `until` pulls again.
+      this.timers.cancel(r.backoffTimer);
+      r.backoffTimer = this.timers.after(Math.min(this.scaledBackoff(1000), until - this.ctx.now().getTime()), () => this.poke());
+      return undefined;
+    }
+  }
+
+  private containerConfig(r: ContainerRecord, info: ImageInfo): ContainerConfig {
+    const c = r.spec;
+    const env = resolveEnv(this.ctx, this.pod, c, this.deps.hostIP, this.sandbox?.podIP ?? '');
+    // `$(VAR)` in command and args expands from the container's environment; `$$(VAR)` escapes.
+    const vars = new Map(env.map((e) => [e.name, e.value]));
+    const expand = (list?: string[]) => list?.map((a) => a.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (m, n?: string) => (n === undefined ? '$' : vars.get(n) ?? m)));
+    return {
+      name: c.name,
+      image: c.image ?? '',
+      imageInfo: info,
+      command: expand(c.command),
+      args: expand(c.args),
+      workingDir: c.workingDir,
+      env,
+      ports: (c.ports ?? []).map((p) => ({ containerPort: p.containerPort, protocol: p.protocol ?? 'TCP', name: p.name })),
+      stdin: c.stdin === true,
+      tty: c.tty === true,
+      init: r.init,
+      restartCount: r.restartCount + (r.current ? 1 : 0),
+      spec: c,
+    };
+  }
+
+  // ---- probes ----
+
+  private startProbes(r: ContainerRecord): void {
+    this.stopProbes(r.name);
+    if (!r.current || r.init) return;
+    const id = r.current.id;
+    const runners: ProbeRunner[] = [];
+    const make = (kind: ProbeKind, probe: ProbeSpec) =>
+      new ProbeRunner({
+        kind,
+        probe,
+        container: r.spec,
+        timeScale: this.ctx.options.timeScale,
+        run: (handler, timeout) => this.deps.runtime.runProbe(id, handler, this.sandbox?.podIP ?? '', timeout),
+        onResult: (ok, output) => this.onProbeResult(r, id, kind, probe, ok, output),
+      });
+    const startLiveAndReady = () => {
+      if (r.spec.livenessProbe) runners.push(make('Liveness', r.spec.livenessProbe));
+      if (r.spec.readinessProbe) runners.push(make('Readiness', r.spec.readinessProbe));
+      for (const p of runners) if (p.kind !== 'Startup') p.start();
+    };
+    if (r.spec.startupProbe) {
+      const startup = make('Startup', r.spec.startupProbe);
+      startup.onSuccess = () => {
+        startup.stop();
+        if (r.current?.id === id) r.current.started = true;
+        startLiveAndReady();
+        this.poke();
+      };
+      runners.push(startup);
+      startup.start();
+    } else startLiveAndReady();
+    this.probes.set(r.name, runners);
+  }
+
+  private onProbeResult(r: ContainerRecord, id: string, kind: ProbeKind, probe: ProbeSpec, transition: 'failed' | 'succeeded' | 'failure' | 'success', output: string): void {
+    if (r.current?.id !== id || r.current.exit || this.terminating) return;
+    if (transition === 'failure') this.event('Warning', 'Unhealthy', `${kind} probe failed: ${output}`);
+    if (kind === 'Readiness') {
+      const ready = transition === 'succeeded' ? true : transition === 'failed' ? false : r.current.ready;
+      if (ready !== r.current.ready) {
+        r.current.ready = ready;
+        this.poke();
+      }
+      return;
+    }
+    if (transition !== 'failed') return;
+    // Liveness or startup probe gave up: kill; the restart policy decides what happens next.
+    this.event('Normal', 'Killing', `Container ${r.name} failed ${kind.toLowerCase()} probe, will be restarted`);
+    this.stopProbes(r.name);
+    const grace = probe.terminationGracePeriodSeconds ?? this.spec.terminationGracePeriodSeconds ?? 30;
+    void this.deps.runtime.killContainer(id, this.graceSeconds(grace)).catch(() => undefined);
+  }
+
+  private stopProbes(name: string): void {
+    for (const p of this.probes.get(name) ?? []) p.stop();
+    this.probes.delete(name);
+  }
+
+  private stopAllProbes(): void {
+    for (const name of [...this.probes.keys()]) this.stopProbes(name);
+  }
+
+  // ---- termination ----
+
+  private async terminate(): Promise<void> {
+    if (this.terminating) return;
+    this.terminating = true;
+    this.timers.clear();
+    this.stopAllProbes();
+    const rt = this.deps.runtime;
+    const meta = this.pod.metadata;
+    const grace = meta.deletionGracePeriodSeconds ?? this.spec.terminationGracePeriodSeconds ?? 30;
+    const kills: Promise<void>[] = [];
+    for (const r of this.records.values()) {
+      if (!r.current || r.current.exit) continue;
+      if (!this.deletedFromStore) this.event('Normal', 'Killing', `Stopping container ${r.name}`);
+      kills.push(rt.killContainer(r.current.id, this.deletedFromStore ? 0 : this.graceSeconds(grace)).catch(() => undefined));
+    }
+    await Promise.all(kills);
+    await rt.removePod(this.uid).catch(() => undefined);
+    if (this.sandbox && this.spec.hostNetwork !== true) this.deps.releaseIP(this.sandbox.podIP);
+    if (!this.deletedFromStore) {
+      try {
+        this.ctx.store.delete(REF.pods, meta.namespace, meta.name!, { gracePeriodSeconds: 0, preconditions: { uid: this.uid } });
+      } catch (err) {
+        if (!(isStatusError(err) && (err.code === 404 || err.code === 409))) throw err;
+      }
+    }
+    this.finished = true;
+    this.deps.onFinished(this.uid);
+  }
+
+  // ---- status ----
+
+  private buildStatus(): Record<string, unknown> {
+    return buildPodStatus({
+      pod: this.pod,
+      records: this.records,
+      hostIP: this.deps.hostIP,
+      podIP: this.sandbox?.podIP,
+      startTime: this.startTime,
+      terminalPhase: this.terminalPhase,
+      now: this.ctx.now(),
+    });
+  }
+
+  private writeStatus(): void {
+    if (this.deletedFromStore || this.terminating) return;
+    const meta = this.pod.metadata;
+    try {
+      const updated = this.ctx.store.mutate(
+        REF.pods,
+        meta.namespace,
+        meta.name!,
+        (cur) => {
+          if (cur.metadata.uid !== this.uid) return undefined;
+          const current = (cur.status ?? {}) as Record<string, unknown>;
+          const next = buildPodStatus({
+            pod: cur,
+            records: this.records,
+            hostIP: this.deps.hostIP,
+            podIP: this.sandbox?.podIP,
+            startTime: this.startTime,
+            terminalPhase: this.terminalPhase,
+            now: this.ctx.now(),
+          });
+          if (jsonEqual(current, next)) return undefined;
+          return { ...cur, status: next };
+        },
+        { subresource: 'status' },
+      );
+      if (updated) this.pod = updated;
+    } catch (err) {
+      if (!(isStatusError(err) && err.code === 404)) throw err;
+    }
+  }
+}

@@ -1,0 +1,205 @@
+import { REF } from '@/sandbox/cluster/api/registry';
+import { StatusError } from '@/sandbox/cluster/api/errors';
+import { containerStatus, phase, readAll, startHarness, waitFor, type KubeletHarness } from './harness';
+
+let h: KubeletHarness;
+
+beforeEach(async () => {
+  h = await startHarness({ skipSystemObjects: true });
+});
+
+afterEach(async () => {
+  await h.stop();
+});
+
+describe('pod lifecycle on the simulated runtime', () => {
+  test('a bound nginx pod goes Running with an IP from its node block, container statuses and upstream events', async () => {
+    h.createPod('nginx-pod', { containers: [{ name: 'nginx', image: 'nginx' }] }, 'w2-k8s');
+    const pod = await waitFor(() => {
+      const p = h.pod('nginx-pod');
+      return phase(p) === 'Running' && containerStatus(p)?.ready ? p : undefined;
+    }, 'nginx-pod Running and ready');
+    const status = pod.status as Record<string, any>;
+    expect(status.podIP).toMatch(/^172\.16\.103\.\d+$/);
+    expect(status.podIPs).toEqual([{ ip: status.podIP }]);
+    expect(status.hostIP).toBe('192.168.1.102');
+    expect(typeof status.startTime).toBe('string');
+    const cs = containerStatus(pod)!;
+    expect(cs.name).toBe('nginx');
+    expect(cs.image).toBe('docker.io/library/nginx:latest');
+    expect(cs.imageID).toMatch(/^docker\.io\/library\/nginx@sha256:[0-9a-f]{64}$/);
+    expect(cs.containerID).toMatch(/^containerd:\/\/[0-9a-f]{64}$/);
+    expect(cs.started).toBe(true);
+    expect(cs.restartCount).toBe(0);
+    expect(Object.keys(cs.state)).toEqual(['running']);
+    const conditions = Object.fromEntries((status.conditions as Array<{ type: string; status: string }>).map((c) => [c.type, c.status]));
+    expect(conditions).toEqual({ PodReadyToStartContainers: 'True', Initialized: 'True', Ready: 'True', ContainersReady: 'True', PodScheduled: 'True' });
+
+    const events = h.events('nginx-pod');
+    const reasons = events.map((e) => e.reason);
+    expect(reasons).toEqual(['Pulling', 'Pulled', 'Created', 'Started']);
+    expect(events[0].message).toBe('Pulling image "nginx"');
+    expect(events[1].message).toMatch(/^Successfully pulled image "nginx" in \d+(\.\d+)?m?s \(\d+(\.\d+)?m?s including waiting\)\. Image size: \d+ bytes\.$/);
+    expect(events[2].message).toBe('Created container: nginx');
+    expect(events[3].message).toBe('Started container nginx');
+  });
+
+  test('pods on one node get distinct increasing IPs; IfNotPresent uses the cached image', async () => {
+    h.createPod('a', { containers: [{ name: 'web', image: 'nginx:1.16.0' }] }, 'w1-k8s');
+    const a = await waitFor(() => (phase(h.pod('a')) === 'Running' ? h.pod('a') : undefined), 'a Running');
+    h.createPod('b', { containers: [{ name: 'web', image: 'nginx:1.16.0' }] }, 'w1-k8s');
+    const b = await waitFor(() => (phase(h.pod('b')) === 'Running' ? h.pod('b') : undefined), 'b Running');
+    const ipA = (a.status as { podIP: string }).podIP;
+    const ipB = (b.status as { podIP: string }).podIP;
+    expect(ipA).toMatch(/^172\.16\.221\./);
+    expect(Number(ipB.split('.')[3])).toBeGreaterThan(Number(ipA.split('.')[3]));
+    expect(h.events('b').find((e) => e.reason === 'Pulled')?.message).toBe('Container image "nginx:1.16.0" already present on machine');
+  });
+
+  test('an unknown tag gives ErrImagePull, then ImagePullBackOff with back-off events; the pod stays Pending', async () => {
+    h.createPod('bad', { containers: [{ name: 'nginx', image: 'nginx:1.17.23' }] });
+    await waitFor(() => containerStatus(h.pod('bad'))?.state?.waiting?.reason === 'ErrImagePull', 'ErrImagePull');
+    const backoff = await waitFor(() => {
+      const cs = containerStatus(h.pod('bad'));
+      return cs?.state?.waiting?.reason === 'ImagePullBackOff' ? cs : undefined;
+    }, 'ImagePullBackOff');
+    expect(backoff.state.waiting.message).toContain('Back-off pulling image "nginx:1.17.23"');
+    expect(phase(h.pod('bad'))).toBe('Pending');
+    const events = h.events('bad');
+    expect(events).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          type: 'Warning',
+          reason: 'Failed',
+          message:
+            'Failed to pull image "nginx:1.17.23": rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/library/nginx:1.17.23": failed to resolve reference "docker.io/library/nginx:1.17.23": docker.io/library/nginx:1.17.23: not found',
+        }),
+        expect.objectContaining({ type: 'Warning', reason: 'Failed', message: 'Error: ErrImagePull' }),
+        expect.objectContaining({ type: 'Normal', reason: 'BackOff', message: 'Back-off pulling image "nginx:1.17.23"' }),
+        expect.objectContaining({ type: 'Warning', reason: 'Failed', message: 'Error: ImagePullBackOff' }),
+      ]),
+    );
+    await expect(h.kubelets.podIO.logs('default', 'bad', {})).rejects.toThrow('container "nginx" in pod "bad" is waiting to start: trying and failing to pull image');
+  });
+
+  test('a crashing container restarts with growing back-off (CrashLoopBackOff) and keeps its pod IP', async () => {
+    h.createPod('crash', { containers: [{ name: 'bb', image: 'busybox', command: ['sh', '-c', 'echo boom; exit 3'] }] });
+    const first = await waitFor(() => (h.pod('crash')?.status as { podIP?: string } | undefined)?.podIP, 'pod IP');
+    const cs = await waitFor(() => {
+      const c = containerStatus(h.pod('crash'));
+      return c && c.restartCount >= 2 && c.state?.waiting?.reason === 'CrashLoopBackOff' ? c : undefined;
+    }, 'CrashLoopBackOff after two restarts');
+    expect(cs.lastState.terminated).toMatchObject({ exitCode: 3, reason: 'Error' });
+    expect(cs.state.waiting.message).toMatch(/^back-off \d+s restarting failed container=bb pod=crash_default\(/);
+    expect(phase(h.pod('crash'))).toBe('Running');
+    expect((h.pod('crash')!.status as { podIP: string }).podIP).toBe(first);
+    const backoff = h.events('crash').find((e) => e.reason === 'BackOff');
+    expect(backoff?.type).toBe('Warning');
+    expect(backoff?.message).toMatch(/^Back-off restarting failed container bb in pod crash_default\(/);
+    // The crashed container's genuine output is served, and --previous shows the run before.
+    expect(await readAll(await h.kubelets.podIO.logs('default', 'crash', {}))).toBe('boom\n');
+    expect(await readAll(await h.kubelets.podIO.logs('default', 'crash', { previous: true }))).toBe('boom\n');
+  });
+
+  test('restartPolicy Never: exit 0 → Succeeded, non-zero → Failed', async () => {
+    h.createPod('ok', { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'echo hi'] }] });
+    h.createPod('ko', { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox', command: ['false'] }] });
+    const ok = await waitFor(() => (phase(h.pod('ok')) === 'Succeeded' ? h.pod('ok') : undefined), 'ok Succeeded');
+    const ko = await waitFor(() => (phase(h.pod('ko')) === 'Failed' ? h.pod('ko') : undefined), 'ko Failed');
+    expect(containerStatus(ok)!.state.terminated).toMatchObject({ exitCode: 0, reason: 'Completed' });
+    expect(containerStatus(ko)!.state.terminated).toMatchObject({ exitCode: 1, reason: 'Error' });
+    const ready = (ok.status as { conditions: Array<{ type: string; status: string; reason?: string }> }).conditions.find((c) => c.type === 'Ready');
+    expect(ready).toMatchObject({ status: 'False', reason: 'PodCompleted' });
+    expect(await readAll(await h.kubelets.podIO.logs('default', 'ok', {}))).toBe('hi\n');
+  });
+
+  test('OnFailure restarts a failing container but leaves a succeeded one alone', async () => {
+    h.createPod('job', { restartPolicy: 'OnFailure', containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'exit 0'] }] });
+    await waitFor(() => phase(h.pod('job')) === 'Succeeded', 'job Succeeded');
+    expect(containerStatus(h.pod('job'))!.restartCount).toBe(0);
+  });
+
+  test('init containers run to completion before the main container', async () => {
+    h.createPod('init', {
+      initContainers: [{ name: 'setup', image: 'busybox', command: ['sh', '-c', 'echo preparing; sleep 0.1'] }],
+      containers: [{ name: 'web', image: 'nginx' }],
+    });
+    await waitFor(() => (h.pod('init')?.status as { initContainerStatuses?: Array<{ state: { running?: unknown } }> })?.initContainerStatuses?.[0]?.state?.running, 'init container running');
+    const st = h.pod('init')!.status as Record<string, any>;
+    expect(st.phase).toBe('Pending');
+    expect(st.containerStatuses[0].state.waiting.reason).toBe('PodInitializing');
+    expect(st.conditions.find((c: { type: string }) => c.type === 'Initialized')).toMatchObject({ status: 'False', message: 'containers with incomplete status: [setup]' });
+    const done = await waitFor(() => (phase(h.pod('init')) === 'Running' ? h.pod('init') : undefined), 'init pod Running');
+    expect((done.status as Record<string, any>).initContainerStatuses[0].state.terminated).toMatchObject({ exitCode: 0, reason: 'Completed' });
+    expect(await readAll(await h.kubelets.podIO.logs('default', 'init', { container: 'setup' }))).toBe('preparing\n');
+  });
+
+  test('graceful deletion kills containers (Killing event) and removes the pod; shell PID 1 waits for SIGKILL', async () => {
+    h.createPod('web', { terminationGracePeriodSeconds: 30, containers: [{ name: 'nginx', image: 'nginx' }] });
+    await waitFor(() => phase(h.pod('web')) === 'Running', 'web Running');
+    h.store.delete(REF.pods, 'default', 'web', {});
+    expect(h.pod('web')?.metadata.deletionTimestamp).toBeDefined();
+    await waitFor(() => !h.pod('web'), 'web removed');
+    expect(h.events('web').some((e) => e.reason === 'Killing' && e.message === 'Stopping container nginx')).toBe(true);
+
+    // A real-time grace period (timeScale 1) for a sleeping shell: it ignores SIGTERM, so the pod
+    // stays Terminating until the grace period ends.
+    const slow = await startHarness({ skipSystemObjects: true, options: { timeScale: 1 } });
+    try {
+      slow.createPod('sleeper', { terminationGracePeriodSeconds: 1, containers: [{ name: 'bb', image: 'busybox:1.36', command: ['sleep', '3600'] }] });
+      await waitFor(() => phase(slow.pod('sleeper')) === 'Running', 'sleeper Running');
+      const t0 = Date.now();
+      slow.store.delete(REF.pods, 'default', 'sleeper', {});
+      await waitFor(() => !slow.pod('sleeper'), 'sleeper removed');
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(900);
+    } finally {
+      await slow.stop();
+    }
+  });
+
+  test('liveness probe failures restart the container; readiness failures flip Ready', async () => {
+    h.createPod('live', {
+      containers: [
+        {
+          name: 'web',
+          image: 'nginx',
+          livenessProbe: { httpGet: { path: '/healthz', port: 80 }, periodSeconds: 1, failureThreshold: 2 },
+        },
+      ],
+    });
+    await waitFor(() => (containerStatus(h.pod('live'))?.restartCount ?? 0) >= 1, 'restart after liveness failure');
+    const events = h.events('live');
+    expect(events).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ type: 'Warning', reason: 'Unhealthy', message: 'Liveness probe failed: HTTP probe failed with statuscode: 404' }),
+        expect.objectContaining({ type: 'Normal', reason: 'Killing', message: 'Container web failed liveness probe, will be restarted' }),
+      ]),
+    );
+
+    h.createPod('ready', {
+      containers: [{ name: 'bb', image: 'busybox', command: ['sh', '-c', 'touch /tmp/ready; sleep 0.3; rm /tmp/ready; sleep 3600'], readinessProbe: { exec: { command: ['cat', '/tmp/ready'] }, periodSeconds: 1, failureThreshold: 1 } }],
+    });
+    await waitFor(() => containerStatus(h.pod('ready'))?.ready === true, 'ready');
+    await waitFor(() => phase(h.pod('ready')) === 'Running' && containerStatus(h.pod('ready'))?.ready === false, 'unready after the file is removed');
+    expect(h.events('ready').some((e) => e.reason === 'Unhealthy' && e.message.startsWith("Readiness probe failed: cat: can't open '/tmp/ready'"))).toBe(true);
+  });
+
+  test('logs are honest; exec and port-forward name the full profile', async () => {
+    h.createPod('talker', { containers: [{ name: 'bb', image: 'busybox', command: ['sh', '-c', 'for i in 1 2 3; do echo line $i; done; sleep 3600'] }] });
+    h.createPod('web', { containers: [{ name: 'nginx', image: 'nginx' }] });
+    h.createPod('opaque', { containers: [{ name: 'bb', image: 'busybox', command: ['sh', '-c', 'wget -qO- http://example.com | head'] }] });
+    await waitFor(() => phase(h.pod('talker')) === 'Running' && phase(h.pod('web')) === 'Running' && phase(h.pod('opaque')) === 'Running', 'pods Running');
+    const io = h.kubelets.podIO;
+    expect(await readAll(await io.logs('default', 'talker', { tailLines: 2 }))).toBe('line 2\nline 3\n');
+    expect(await readAll(await io.logs('default', 'talker', { timestamps: true, tailLines: 1 }))).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z line 3\n$/);
+    expect(await readAll(await io.logs('default', 'web', {}))).toBe('');
+    await expect(io.logs('default', 'opaque', {})).rejects.toThrow(/simulated runtime.*`full` profile/);
+    await expect(io.logs('default', 'nope', {})).rejects.toThrow('pods "nope" not found');
+    await expect(io.logs('default', 'web', { container: 'x' })).rejects.toThrow('container x is not valid for pod web');
+    const err = await io.exec('default', 'web', { command: ['sh'], tty: true, stdin: true }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StatusError);
+    expect((err as StatusError).code).toBe(400);
+    expect((err as StatusError).message).toBe('pod web runs on the simulated runtime (no processes); start a sandbox with the `full` profile to exec into real containers');
+    await expect(io.portForward('default', 'web', 80)).rejects.toThrow(/full` profile/);
+  });
+});
