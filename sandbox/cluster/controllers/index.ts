@@ -1,7 +1,10 @@
 // Entry points used by cluster.ts: the controller manager and the admission hooks.
 import type { AdmissionRegistry, ClusterContext } from '../context';
+import { registerAdmissionHooks } from './admission';
 import { DeploymentController } from './deployment/controller';
+import { EndpointsController } from './endpoints';
 import { GarbageCollector } from './garbage-collector';
+import { LoadBalancerController } from './load-balancer';
 import { NodeTaintController } from './node-taints';
 import { ReplicaSetController } from './replicaset';
 
@@ -16,6 +19,8 @@ export function startControllers(ctx: ClusterContext): { stop(): void } {
     new NodeTaintController(ctx),
     new DeploymentController(ctx),
     new ReplicaSetController(ctx),
+    new EndpointsController(ctx),
+    new LoadBalancerController(ctx),
   ];
   for (const c of controllers) c.start();
   return {
@@ -26,6 +31,6 @@ export function startControllers(ctx: ClusterContext): { stop(): void } {
 }
 
 export function registerAdmission(admission: AdmissionRegistry, ctx: ClusterContext): void {
-  void admission;
   void ctx;
+  registerAdmissionHooks(admission);
 }

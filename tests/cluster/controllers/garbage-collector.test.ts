@@ -1,0 +1,47 @@
+import { deployment, isRunningReady, podsOf, REFS, startTestCluster, waitFor, type TestCluster } from './harness';
+
+describe('garbage collector', () => {
+  let c: TestCluster;
+  afterEach(() => c?.stop());
+
+  async function webWith3(): Promise<void> {
+    c.create(REFS.deployments, deployment('web', { replicas: 3 }));
+    await waitFor(() => podsOf(c, 'web-').filter(isRunningReady).length === 3, '3 pods');
+  }
+
+  it('background: deleting a deployment removes its ReplicaSets and pods', async () => {
+    c = startTestCluster();
+    await webWith3();
+    c.store.delete(REFS.deployments, 'default', 'web', { propagationPolicy: 'Background' });
+    await waitFor(() => c.list(REFS.replicaSets, 'default').length === 0 && podsOf(c, 'web-').length === 0, 'all gone');
+  });
+
+  it('foreground: the owner stays (with foregroundDeletion) until its dependents are gone', async () => {
+    c = startTestCluster();
+    await webWith3();
+    c.store.delete(REFS.deployments, 'default', 'web', { propagationPolicy: 'Foreground' });
+    const d = c.get(REFS.deployments, 'default', 'web');
+    expect(d?.metadata.finalizers).toContain('foregroundDeletion');
+    expect(d?.metadata.deletionTimestamp).toBeDefined();
+    await waitFor(() => !c.get(REFS.deployments, 'default', 'web'), 'deployment gone');
+    expect(c.list(REFS.replicaSets, 'default')).toHaveLength(0);
+    expect(podsOf(c, 'web-')).toHaveLength(0);
+  });
+
+  it('orphan: dependents lose the owner reference and survive', async () => {
+    c = startTestCluster();
+    await webWith3();
+    c.store.delete(REFS.deployments, 'default', 'web', { propagationPolicy: 'Orphan' });
+    await waitFor(() => !c.get(REFS.deployments, 'default', 'web'), 'deployment gone');
+    const [rs] = c.list(REFS.replicaSets, 'default');
+    expect(rs.metadata.ownerReferences).toBeUndefined();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(podsOf(c, 'web-').filter(isRunningReady)).toHaveLength(3);
+  });
+
+  it('deletes an object created with a dangling owner reference', async () => {
+    c = startTestCluster();
+    c.create(REFS.pods, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'dangling', namespace: 'default', ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'nope', uid: '00000000-0000-0000-0000-000000000000', controller: true }] }, spec: { containers: [{ name: 'c', image: 'nginx' }] } });
+    await waitFor(() => !c.get(REFS.pods, 'default', 'dangling'), 'collected');
+  });
+});

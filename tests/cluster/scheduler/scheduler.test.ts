@@ -1,0 +1,99 @@
+import type { KubeObject } from '@/sandbox/cluster/store/types';
+import { parseQuantity, milliCPU } from '@/sandbox/cluster/scheduler/quantity';
+import { deployment, isRunningReady, podsOf, REFS, startTestCluster, waitFor, type TestCluster } from '../controllers/harness';
+
+function pod(name: string, spec: Record<string, unknown> = {}): KubeObject {
+  return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default', labels: { run: name } }, spec: { containers: [{ name, image: 'nginx' }], ...spec } };
+}
+
+function setUnschedulable(c: TestCluster, node: string, value: boolean): void {
+  c.store.mutate(REFS.nodes, undefined, node, (n) => {
+    (n.spec as any).unschedulable = value || undefined;
+    if (!value) delete (n.spec as any).unschedulable;
+    return n;
+  });
+}
+
+function scheduledCondition(p: KubeObject | undefined): any {
+  return ((p?.status as any)?.conditions ?? []).find((c: any) => c.type === 'PodScheduled');
+}
+
+describe('quantities', () => {
+  it('parses cpu and memory like resource.Quantity', () => {
+    expect(milliCPU('100m')).toBe(100);
+    expect(milliCPU('1')).toBe(1000);
+    expect(milliCPU('0.5')).toBe(500);
+    expect(parseQuantity('128Mi')).toBe(128 * 2 ** 20);
+    expect(parseQuantity('1Gi')).toBe(2 ** 30);
+    expect(parseQuantity('500M')).toBe(5e8);
+    expect(parseQuantity('1e3')).toBe(1000);
+    expect(() => parseQuantity('12zz')).toThrow(/quantities must match/);
+  });
+});
+
+describe('scheduler', () => {
+  let c: TestCluster;
+  afterEach(() => c?.stop());
+
+  it('binds to a worker, never the tainted control plane, and records Scheduled', async () => {
+    c = startTestCluster();
+    c.create(REFS.pods, pod('nginx-pod'));
+    const p = await waitFor(() => {
+      const p = c.get(REFS.pods, 'default', 'nginx-pod');
+      return isRunningReady(p!) ? p : undefined;
+    }, 'running');
+    expect((p!.spec as any).nodeName).toMatch(/^w[123]-k8s$/);
+    expect(scheduledCondition(p)).toMatchObject({ status: 'True' });
+    expect(c.events('Scheduled')[0].message).toBe(`Successfully assigned default/nginx-pod to ${(p!.spec as any).nodeName}`);
+    expect((c.events('Scheduled')[0] as any).source.component).toBe('default-scheduler');
+  });
+
+  it('keeps pods Pending with the upstream message when nothing fits, and retries on uncordon', async () => {
+    c = startTestCluster();
+    for (const n of ['w1-k8s', 'w2-k8s', 'w3-k8s']) setUnschedulable(c, n, true);
+    await waitFor(() => c.list(REFS.nodes).filter((n) => ((n.spec as any).taints ?? []).some((t: any) => t.key === 'node.kubernetes.io/unschedulable')).length === 3, 'cordon taints');
+    c.create(REFS.pods, pod('stuck'));
+    const msg = '0/4 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 3 node(s) were unschedulable. preemption: 0/4 nodes are available: 4 Preemption is not helpful for scheduling.';
+    await waitFor(() => scheduledCondition(c.get(REFS.pods, 'default', 'stuck'))?.message === msg, 'unschedulable condition');
+    expect(scheduledCondition(c.get(REFS.pods, 'default', 'stuck'))).toMatchObject({ status: 'False', reason: 'Unschedulable' });
+    expect(c.events('FailedScheduling')[0]).toMatchObject({ type: 'Warning', message: msg });
+    setUnschedulable(c, 'w2-k8s', false);
+    const p = await waitFor(() => {
+      const p = c.get(REFS.pods, 'default', 'stuck');
+      return (p?.spec as any)?.nodeName ? p : undefined;
+    }, 'scheduled after uncordon');
+    expect((p!.spec as any).nodeName).toBe('w2-k8s');
+    await waitFor(() => !c.list(REFS.nodes).some((n) => n.metadata.name === 'w2-k8s' && ((n.spec as any).taints ?? []).length), 'taint removed on uncordon');
+  });
+
+  it('honours nodeSelector, required node affinity, tolerations and resource requests', async () => {
+    c = startTestCluster();
+    c.create(REFS.pods, pod('sel', { nodeSelector: { 'kubernetes.io/hostname': 'w3-k8s' } }));
+    c.create(REFS.pods, pod('aff', { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'NotIn', values: ['w1-k8s', 'w2-k8s', 'w3-k8s'] }] }] } } } }));
+    c.create(REFS.pods, pod('cp', { nodeSelector: { 'node-role.kubernetes.io/control-plane': '' }, tolerations: [{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' }] }));
+    c.create(REFS.pods, pod('big', { containers: [{ name: 'big', image: 'nginx', resources: { requests: { cpu: '1500m', memory: '128Mi' } } }] }));
+    await waitFor(() => (c.get(REFS.pods, 'default', 'sel')!.spec as any).nodeName === 'w3-k8s', 'nodeSelector');
+    await waitFor(() => (c.get(REFS.pods, 'default', 'cp')!.spec as any).nodeName === 'm-k8s', 'toleration');
+    // NotIn all workers: only m-k8s matches, and its taint is not tolerated.
+    await waitFor(() => scheduledCondition(c.get(REFS.pods, 'default', 'aff'))?.message === "0/4 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 3 node(s) didn't match Pod's node affinity/selector. preemption: 0/4 nodes are available: 4 Preemption is not helpful for scheduling.", 'affinity failure');
+    // 1.5 cores fit only on the 2-core control plane, which is tainted.
+    await waitFor(() => scheduledCondition(c.get(REFS.pods, 'default', 'big'))?.message === '0/4 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 3 Insufficient cpu. preemption: 0/4 nodes are available: 1 Preemption is not helpful for scheduling, 3 No preemption victims found for incoming pod.', 'insufficient cpu');
+  });
+
+  it('avoids a cordoned node on scale-up and replaces drained pods elsewhere', async () => {
+    c = startTestCluster();
+    c.create(REFS.deployments, deployment('echo-hname', { replicas: 3, labels: { app: 'nginx' } }));
+    await waitFor(() => podsOf(c, 'echo-hname-').filter(isRunningReady).length === 3, '3 running');
+    setUnschedulable(c, 'w3-k8s', true);
+    const d = c.get(REFS.deployments, 'default', 'echo-hname')!;
+    (d.spec as any).replicas = 9;
+    c.update(REFS.deployments, d);
+    await waitFor(() => podsOf(c, 'echo-hname-').filter(isRunningReady).length === 9, '9 running');
+    const count = (node: string) => podsOf(c, 'echo-hname-').filter((p) => (p.spec as any).nodeName === node).length;
+    expect([count('w1-k8s'), count('w2-k8s'), count('w3-k8s')]).toEqual([4, 4, 1]);
+    // drain: evict (delete) the pod on w3; its replacement lands on w1/w2.
+    const onW3 = podsOf(c, 'echo-hname-').find((p) => (p.spec as any).nodeName === 'w3-k8s')!;
+    c.store.delete(REFS.pods, 'default', onW3.metadata.name!);
+    await waitFor(() => podsOf(c, 'echo-hname-').filter(isRunningReady).length === 9 && count('w3-k8s') === 0, 'replaced off w3');
+  });
+});
