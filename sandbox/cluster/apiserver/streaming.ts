@@ -85,8 +85,23 @@ function isWebSocket(req: IncomingMessage): boolean {
   return String(req.headers.upgrade ?? '').toLowerCase() === 'websocket';
 }
 
+/**
+ * kubectl falls back to SPDY when the WebSocket upgrade is refused. To show the learner the real
+ * reason (e.g. the container is not running) rather than "SPDY is not supported", the error of a
+ * refused WebSocket attempt is remembered briefly and repeated for the SPDY retry of the same URL.
+ */
+const recentFailures = new Map<string, { err: unknown; at: number }>();
+const FAILURE_MEMORY_MS = 10_000;
+
+function rememberFailure(url: string, err: unknown): void {
+  const now = Date.now();
+  for (const [k, v] of recentFailures) if (now - v.at > FAILURE_MEMORY_MS) recentFailures.delete(k);
+  recentFailures.set(url, { err, at: now });
+}
+
 export function handleStreamUpgrade(req: IncomingMessage, socket: Socket, head: Buffer, uc: UpgradeContext): void {
   socket.on('error', () => socket.destroy());
+  const websocket = isWebSocket(req);
   void (async () => {
     if (!uc.authorized) throw new StatusError(401, 'Unauthorized', 'Unauthorized');
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -97,7 +112,9 @@ export function handleStreamUpgrade(req: IncomingMessage, socket: Socket, head: 
     const pod = uc.ctx.store.get(REF.pods, target.namespace, target.name);
     if (!pod) throw notFound('', 'pods', target.name);
     if (!uc.podIO) throw noKubelet();
-    if (!isWebSocket(req)) {
+    if (!websocket) {
+      const earlier = recentFailures.get(req.url ?? '');
+      if (earlier && Date.now() - earlier.at < FAILURE_MEMORY_MS) throw earlier.err;
       throw badRequest('this API server streams exec, attach and port-forward over WebSockets only (v5.channel.k8s.io); SPDY is not supported');
     }
     const q = url.searchParams;
@@ -108,7 +125,10 @@ export function handleStreamUpgrade(req: IncomingMessage, socket: Socket, head: 
     const stdin = queryFlag(q, 'stdin');
     const session = await uc.podIO.exec(target.namespace!, target.name, { container: q.get('container') ?? undefined, command: target.subresource === 'attach' ? [] : command, tty, stdin });
     wss.handleUpgrade(req, socket, head, (ws) => runExec(ws, session, { stdout: q.get('stdout') !== '0' && q.get('stdout') !== 'false', stderr: queryFlag(q, 'stderr') }));
-  })().catch((err: unknown) => rejectUpgrade(socket, err));
+  })().catch((err: unknown) => {
+    if (websocket) rememberFailure(req.url ?? '', err);
+    rejectUpgrade(socket, err);
+  });
 }
 
 function frame(channel: number, data: Buffer | string): Buffer {

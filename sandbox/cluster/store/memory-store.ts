@@ -56,6 +56,8 @@ function objKey(namespace: string | undefined, name: string): string {
 function specPart(obj: KubeObject): string {
   const rest: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(obj)) if (k !== 'metadata' && k !== 'status' && k !== 'apiVersion' && k !== 'kind') rest[k] = v;
+  // Binding a pod to a node (pods/binding) is not a spec change the pod's generation tracks.
+  if (obj.kind === 'Pod' && rest.spec && typeof rest.spec === 'object') rest.spec = { ...(rest.spec as object), nodeName: undefined };
   return JSON.stringify(rest);
 }
 
