@@ -75,6 +75,7 @@ export class PodWorker {
   private readonly timers = new Timers();
   private readonly probes = new Map<string, ProbeRunner[]>();
   private adopted = false;
+  private initialStatus?: Record<string, unknown>;
 
   constructor(
     private readonly deps: PodWorkerDeps,
@@ -177,8 +178,10 @@ export class PodWorker {
     for (const c of spec.containers ?? []) this.rec(c, false);
     if (!this.sandbox) {
       this.startTime ??= this.ctx.now();
+      // The status as it was before this kubelet touched the pod (persisted state after a restart).
+      this.initialStatus ??= structuredClone((this.pod.status ?? {}) as Record<string, unknown>);
       this.restoreFromStatus();
-      this.writeStatus();
+      if (!this.initialStatus.podIP) this.writeStatus();
       await this.startSandbox();
       if (this.finished || this.pod.metadata.deletionTimestamp) return this.poke();
     }
@@ -226,7 +229,7 @@ export class PodWorker {
 
   /** Reloads restart counts (and running containers, if the runtime can adopt them) after a restart of the cluster process. */
   private restoreFromStatus(): void {
-    const status = (this.pod.status ?? {}) as { containerStatuses?: Array<Record<string, unknown>>; initContainerStatuses?: Array<Record<string, unknown>> };
+    const status = (this.initialStatus ?? {}) as { containerStatuses?: Array<Record<string, unknown>>; initContainerStatuses?: Array<Record<string, unknown>> };
     for (const cs of [...(status.initContainerStatuses ?? []), ...(status.containerStatuses ?? [])]) {
       const r = this.records.get(cs.name as string);
       if (r && typeof cs.restartCount === 'number') r.restartCount = cs.restartCount;
@@ -260,7 +263,7 @@ export class PodWorker {
 
   private async startSandbox(): Promise<void> {
     const hostNetwork = this.spec.hostNetwork === true;
-    const previous = (this.pod.status as { podIP?: string } | undefined)?.podIP;
+    const previous = (this.initialStatus as { podIP?: string } | undefined)?.podIP;
     const podIP = hostNetwork ? this.deps.hostIP : this.deps.allocateIP(previous);
     const spec = this.sandboxSpec(podIP);
     const sandbox = await this.deps.runtime.startPod(spec);
@@ -273,7 +276,7 @@ export class PodWorker {
 
   private async adoptRunning(spec: PodSandboxSpec): Promise<void> {
     const rt = this.deps.runtime;
-    const statuses = ((this.pod.status as { containerStatuses?: Array<Record<string, unknown>> } | undefined)?.containerStatuses ?? []).filter(
+    const statuses = ((this.initialStatus as { containerStatuses?: Array<Record<string, unknown>> } | undefined)?.containerStatuses ?? []).filter(
       (cs) => (cs.state as { running?: unknown } | undefined)?.running && typeof cs.containerID === 'string',
     );
     if (!rt.adoptPod || statuses.length === 0) return;

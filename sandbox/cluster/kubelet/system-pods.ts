@@ -86,7 +86,7 @@ export class SystemObjects {
 
   ensureNamespaces(): void {
     for (const name of ['default', 'kube-node-lease', 'kube-public', 'kube-system']) {
-      createIfMissing(this.ctx, REF.namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'kubernetes.io/metadata.name': name } }, spec: { finalizers: ['kubernetes'] } });
+      createIfMissing(this.ctx, REF.namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'kubernetes.io/metadata.name': name } }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } });
     }
   }
 
