@@ -1,10 +1,12 @@
 // Entry points used by cluster.ts: the controller manager and the admission hooks.
 import type { AdmissionRegistry, ClusterContext } from '../context';
 import { registerAdmissionHooks } from './admission';
+import { DaemonSetController } from './daemonset';
 import { DeploymentController } from './deployment/controller';
 import { EndpointsController } from './endpoints';
 import { GarbageCollector } from './garbage-collector';
 import { LoadBalancerController } from './load-balancer';
+import { NamespaceController } from './namespace';
 import { NodeTaintController } from './node-taints';
 import { ReplicaSetController } from './replicaset';
 
@@ -21,6 +23,8 @@ export function startControllers(ctx: ClusterContext): { stop(): void } {
     new ReplicaSetController(ctx),
     new EndpointsController(ctx),
     new LoadBalancerController(ctx),
+    new DaemonSetController(ctx),
+    new NamespaceController(ctx),
   ];
   for (const c of controllers) c.start();
   return {
