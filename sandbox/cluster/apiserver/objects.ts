@@ -50,7 +50,9 @@ function stripServerFields(obj: KubeObject, info: ResourceInfo): void {
 
 export function createObject(ctx: ClusterContext, info: ResourceInfo, input: KubeObject, opts: WriteOptions): KubeObject {
   const obj = structuredClone(input);
+  const managedFields = obj.metadata.managedFields;
   stripServerFields(obj, info);
+  if (opts.managedFieldsDone) obj.metadata.managedFields = managedFields;
   if (!info.namespaced) delete obj.metadata.namespace;
   if (!obj.metadata.name && obj.metadata.generateName) {
     // Validate the prefix as a name; the store appends the random suffix.

@@ -1,0 +1,119 @@
+// Wire-level behaviour of the API server (status codes, content types, watch framing).
+import https from 'node:https';
+import { startTestCluster, type TestCluster } from '../support/cluster';
+
+jest.setTimeout(60_000);
+
+interface Reply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+describe('mini-cluster API server over HTTPS', () => {
+  let c: TestCluster;
+  const request = (method: string, path: string, opts: { body?: string; headers?: Record<string, string>; token?: string | null; abortAfterMs?: number } = {}) =>
+    new Promise<Reply>((resolve, reject) => {
+      const url = new URL(path, c.url);
+      const headers: Record<string, string> = { ...opts.headers };
+      if (opts.token !== null) headers.Authorization = `Bearer ${opts.token ?? c.token}`;
+      const req = https.request(url, { method, headers, ca: c.caCert }, (res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => (body += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+        res.on('aborted', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+        if (opts.abortAfterMs) setTimeout(() => req.destroy(), opts.abortAfterMs);
+      });
+      req.on('error', (err) => (opts.abortAfterMs ? undefined : reject(err)));
+      req.on('close', () => undefined);
+      req.end(opts.body);
+    });
+  const json = (r: Reply) => JSON.parse(r.body);
+
+  beforeAll(async () => {
+    c = await startTestCluster();
+  });
+  afterAll(async () => {
+    await c?.stop();
+  });
+
+  it('requires the bearer token except for health and version', async () => {
+    const denied = await request('GET', '/api/v1/pods', { token: null });
+    expect(denied.status).toBe(401);
+    expect(json(denied)).toMatchObject({ kind: 'Status', reason: 'Unauthorized', code: 401 });
+    expect((await request('GET', '/api/v1/pods', { token: 'wrong' })).status).toBe(401);
+    expect((await request('GET', '/healthz', { token: null })).body).toBe('ok');
+    expect(json(await request('GET', '/version', { token: null })).gitVersion).toBe('v1.35.0');
+  });
+
+  it('serves aggregated discovery only when asked', async () => {
+    const agg = await request('GET', '/apis', { headers: { Accept: 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json' } });
+    expect(agg.headers['content-type']).toBe('application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList');
+    const apps = json(agg).items.find((i: { metadata: { name: string } }) => i.metadata.name === 'apps');
+    const deployments = apps.versions[0].resources.find((r: { resource: string }) => r.resource === 'deployments');
+    expect(deployments).toMatchObject({ scope: 'Namespaced', shortNames: ['deploy'], responseKind: { group: 'apps', version: 'v1', kind: 'Deployment' } });
+    expect(deployments.subresources.map((s: { subresource: string }) => s.subresource)).toEqual(expect.arrayContaining(['scale', 'status']));
+    expect(json(await request('GET', '/apis')).kind).toBe('APIGroupList');
+    const core = json(await request('GET', '/api/v1'));
+    expect(core.resources.map((r: { name: string }) => r.name)).toEqual(expect.arrayContaining(['pods', 'pods/log', 'pods/exec', 'pods/eviction', 'pods/binding', 'pods/portforward', 'nodes/status']));
+  });
+
+  it('rejects malformed bodies, unknown media types and methods with Status errors', async () => {
+    const bad = await request('POST', '/api/v1/namespaces/default/configmaps', { body: '{"kind":', headers: { 'Content-Type': 'application/json' } });
+    expect(bad.status).toBe(400);
+    expect(json(bad)).toMatchObject({ kind: 'Status', reason: 'BadRequest' });
+    const media = await request('POST', '/api/v1/namespaces/default/configmaps', { body: 'x', headers: { 'Content-Type': 'text/csv' } });
+    expect(media.status).toBe(415);
+    const method = await request('PUT', '/api/v1/namespaces/default/configmaps');
+    expect(method.status).toBe(405);
+    const invalid = await request('POST', '/api/v1/namespaces/default/pods', { body: JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c' }] } }), headers: { 'Content-Type': 'application/json' } });
+    expect(invalid.status).toBe(422);
+    expect(json(invalid).details.causes).toEqual([{ reason: 'FieldValueRequired', message: 'Required value', field: 'spec.containers[0].image' }]);
+    expect((await request('GET', '/api/v1/namespaces/default/widgets')).status).toBe(404);
+  });
+
+  it('paginates lists with limit and continue', async () => {
+    for (const n of ['p1', 'p2', 'p3']) {
+      await request('POST', '/api/v1/namespaces/default/configmaps', { body: JSON.stringify({ metadata: { name: n, labels: { page: 'yes' } } }), headers: { 'Content-Type': 'application/json' } });
+    }
+    const first = json(await request('GET', '/api/v1/namespaces/default/configmaps?labelSelector=page%3Dyes&limit=2'));
+    expect(first.items.map((i: { metadata: { name: string } }) => i.metadata.name)).toEqual(['p1', 'p2']);
+    expect(first.metadata.remainingItemCount).toBe(1);
+    const second = json(await request('GET', `/api/v1/namespaces/default/configmaps?labelSelector=page%3Dyes&limit=2&continue=${first.metadata.continue}`));
+    expect(second.items.map((i: { metadata: { name: string } }) => i.metadata.name)).toEqual(['p3']);
+    expect(second.metadata.continue).toBeUndefined();
+  });
+
+  it('ends initial watch events with the initial-events-end bookmark', async () => {
+    const r = await request('GET', '/api/v1/namespaces/default/configmaps?watch=1&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true&labelSelector=page%3Dyes&timeoutSeconds=1');
+    expect(r.headers['transfer-encoding']).toBe('chunked');
+    const events = r.body.trim().split('\n').map((l) => JSON.parse(l));
+    expect(events.slice(0, 3).map((e) => `${e.type} ${e.object.metadata.name}`)).toEqual(['ADDED p1', 'ADDED p2', 'ADDED p3']);
+    expect(events[3]).toMatchObject({ type: 'BOOKMARK', object: { kind: 'ConfigMap', metadata: { annotations: { 'k8s.io/initial-events-end': 'true' } } } });
+  });
+
+  it('answers Table requests and includes row metadata', async () => {
+    const r = json(await request('GET', '/api/v1/namespaces/default/configmaps?labelSelector=page%3Dyes', { headers: { Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json' } }));
+    expect(r.kind).toBe('Table');
+    expect(r.columnDefinitions[0].name).toBe('Name');
+    expect(r.rows.map((row: { cells: string[] }) => row.cells[0])).toEqual(['p1', 'p2', 'p3']);
+    expect(r.rows[0].object).toMatchObject({ kind: 'PartialObjectMetadata', metadata: { name: 'p1' } });
+    expect(r.metadata.resourceVersion).toMatch(/^\d+$/);
+  });
+
+  it('honours dryRun and deletecollection with selectors', async () => {
+    const dry = await request('POST', '/api/v1/namespaces/default/configmaps?dryRun=All', { body: JSON.stringify({ metadata: { name: 'dry' } }), headers: { 'Content-Type': 'application/json' } });
+    expect(dry.status).toBe(201);
+    expect((await request('GET', '/api/v1/namespaces/default/configmaps/dry')).status).toBe(404);
+    const del = await request('DELETE', '/api/v1/namespaces/default/configmaps?labelSelector=page%3Dyes');
+    expect(json(del).items).toHaveLength(3);
+    expect(json(await request('GET', '/api/v1/namespaces/default/configmaps?labelSelector=page%3Dyes')).items).toHaveLength(0);
+  });
+
+  it('evicts pods through pods/eviction', async () => {
+    await request('POST', '/api/v1/namespaces/default/pods', { body: JSON.stringify({ metadata: { name: 'evict-me' }, spec: { containers: [{ name: 'c', image: 'nginx' }] } }), headers: { 'Content-Type': 'application/json' } });
+    const r = await request('POST', '/api/v1/namespaces/default/pods/evict-me/eviction', { body: JSON.stringify({ apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: 'evict-me', namespace: 'default' }, deleteOptions: { gracePeriodSeconds: 0 } }), headers: { 'Content-Type': 'application/json' } });
+    expect(r.status).toBe(201);
+    expect(json(r)).toMatchObject({ kind: 'Status', status: 'Success' });
+  });
+});
