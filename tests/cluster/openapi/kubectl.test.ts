@@ -15,6 +15,7 @@ const RESOURCES: Record<string, Array<[string, string, boolean, string[]]>> = {
   v1: [['pods', 'Pod', true, ['po']], ['services', 'Service', true, ['svc']], ['namespaces', 'Namespace', false, ['ns']], ['configmaps', 'ConfigMap', true, ['cm']]],
   'apps/v1': [['deployments', 'Deployment', true, ['deploy']]],
   'batch/v1': [['jobs', 'Job', true, []]],
+  'autoscaling/v2': [['horizontalpodautoscalers', 'HorizontalPodAutoscaler', true, ['hpa']]],
 };
 
 maybe('kubectl with our OpenAPI v3', () => {
@@ -38,7 +39,7 @@ maybe('kubectl with our OpenAPI v3', () => {
       }
       if (url.pathname === '/api') return json(200, { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [] });
       if (url.pathname === '/apis') {
-        return json(200, { kind: 'APIGroupList', apiVersion: 'v1', groups: ['apps/v1', 'batch/v1'].map((gv) => ({ name: gv.split('/')[0], versions: [{ groupVersion: gv, version: 'v1' }], preferredVersion: { groupVersion: gv, version: 'v1' } })) });
+        return json(200, { kind: 'APIGroupList', apiVersion: 'v1', groups: ['apps/v1', 'batch/v1', 'autoscaling/v2'].map((gv) => ({ name: gv.split('/')[0], versions: [{ groupVersion: gv, version: gv.split('/')[1] }], preferredVersion: { groupVersion: gv, version: gv.split('/')[1] } })) });
       }
       const gv = url.pathname === '/api/v1' ? 'v1' : url.pathname.replace(/^\/apis\//, '');
       if (RESOURCES[gv]) {
@@ -77,6 +78,16 @@ maybe('kubectl with our OpenAPI v3', () => {
     expect(r.out).toContain('FIELD: containers <[]Container>');
     expect(r.out).toMatch(/^\s+image\s+<string>$/m);
     expect(r.out).toMatch(/^\s+name\s+<string> -required-$/m);
+  }, 60_000);
+
+  test('kubectl explain knows fields and group-versions newer than the base spec', async () => {
+    const sidecar = await kubectl('explain', 'pod.spec.initContainers.restartPolicy');
+    expect(sidecar.code).toBe(0);
+    expect(sidecar.out).toMatch(/RestartPolicy defines the restart behavior/);
+    const hpa = await kubectl('explain', 'hpa.spec.metrics');
+    expect(hpa.code).toBe(0);
+    expect(hpa.out).toContain('VERSION:    v2');
+    expect(hpa.out).toMatch(/^\s+resource\s+<ResourceMetricSource>$/m);
   }, 60_000);
 
   test('kubectl create --validate=strict uses server-side validation', async () => {

@@ -63,6 +63,13 @@ function walk(value: unknown, schema: Schema | undefined, path: string, out: str
   }
 }
 
+/** The same check against an explicit swagger schema (refs resolve against the Kubernetes definitions). */
+export function findUnknownFieldsWithSchema(value: unknown, schema: Schema): string[] {
+  const out: string[] = [];
+  walk(value, schema, '', out);
+  return out;
+}
+
 /**
  * Paths of fields the object's schema does not define. Empty for kinds without a built-in schema
  * (custom resources are the CRD's business) and for objects that are fully known.
