@@ -248,3 +248,66 @@ export function validateObject(info: ResourceInfo, o: KubeObject, opts: { checkN
   byKind[info.kind]?.(c, o);
   if (c.list.length) throw invalid(info.group, info.kind, name || meta.generateName || '', c.list);
 }
+
+const POD_UPDATE_FORBIDDEN =
+  'pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)';
+
+/** The parts of a pod spec an update may not change (images, deadlines and toleration additions aside). */
+function podSpecFrozenPart(spec: unknown): string {
+  if (!isObj(spec)) return '';
+  const copy = structuredClone(spec) as Obj;
+  for (const list of ['containers', 'initContainers']) {
+    if (Array.isArray(copy[list])) copy[list] = (copy[list] as unknown[]).map((c) => (isObj(c) ? { ...c, image: undefined } : c));
+  }
+  delete copy.activeDeadlineSeconds;
+  delete copy.tolerations;
+  delete copy.terminationGracePeriodSeconds;
+  return JSON.stringify(copy);
+}
+
+function stringifySelector(sel: unknown): string {
+  return JSON.stringify(sel ?? null);
+}
+
+/** Rules that only apply when an existing object is replaced (immutable fields). */
+export function validateUpdate(info: ResourceInfo, next: KubeObject, current: KubeObject): void {
+  const c = new Causes();
+  const ns = isObj(next.spec) ? next.spec : {};
+  const cs = isObj(current.spec) ? current.spec : {};
+  switch (info.kind) {
+    case 'Pod': {
+      // spec.nodeName is set through pods/binding; a client echoing it back is fine.
+      const withNode = (spec: Obj) => ({ ...spec, nodeName: spec.nodeName ?? cs.nodeName });
+      if (podSpecFrozenPart(withNode(ns)) !== podSpecFrozenPart(withNode(cs))) c.forbidden('spec', POD_UPDATE_FORBIDDEN);
+      const oldTolerations = Array.isArray(cs.tolerations) ? cs.tolerations : [];
+      const newTolerations = Array.isArray(ns.tolerations) ? ns.tolerations : [];
+      if (oldTolerations.some((t) => !newTolerations.some((n) => JSON.stringify(n) === JSON.stringify(t)))) c.forbidden('spec.tolerations', 'existing toleration can not be modified except its tolerationSeconds');
+      break;
+    }
+    case 'Deployment':
+    case 'ReplicaSet':
+    case 'DaemonSet':
+    case 'StatefulSet':
+      if (cs.selector !== undefined && stringifySelector(ns.selector) !== stringifySelector(cs.selector)) c.invalidValue('spec.selector', ns.selector ?? null, 'field is immutable');
+      break;
+    case 'Job':
+      if (JSON.stringify(ns.template ?? null) !== JSON.stringify(cs.template ?? null)) c.invalidValue('spec.template', ns.template ?? null, 'field is immutable');
+      if (ns.completions !== cs.completions) c.invalidValue('spec.completions', ns.completions ?? null, 'field is immutable');
+      break;
+    case 'ConfigMap':
+    case 'Secret':
+      if ((current as Obj).immutable === true) {
+        for (const field of ['data', 'binaryData', 'stringData'] as const) {
+          if (JSON.stringify((next as Obj)[field] ?? null) !== JSON.stringify((current as Obj)[field] ?? null)) c.forbidden(field, 'field is immutable when `immutable` is set');
+        }
+        if ((next as Obj).immutable !== true) c.forbidden('immutable', 'field is immutable when `immutable` is set');
+      }
+      break;
+    case 'Service':
+      if (typeof cs.clusterIP === 'string' && cs.clusterIP && ns.clusterIP !== undefined && ns.clusterIP !== '' && ns.clusterIP !== cs.clusterIP && ns.type !== 'ExternalName') {
+        c.invalidValue('spec.clusterIPs[0]', [ns.clusterIP], 'may not change once set');
+      }
+      break;
+  }
+  if (c.list.length) throw invalid(info.group, info.kind, next.metadata.name ?? '', c.list);
+}

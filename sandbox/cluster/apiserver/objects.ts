@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { applyDefaults } from '../api/defaults';
 import { badRequest, notFound, StatusError } from '../api/errors';
 import { REF, type ResourceInfo } from '../api/registry';
-import { validateObject } from '../api/validation';
+import { validateObject, validateUpdate } from '../api/validation';
 import type { ClusterContext } from '../context';
 import type { KubeObject } from '../store/types';
 import { recordManagedFields } from './managed-fields';
@@ -101,6 +101,7 @@ export function updateObject(ctx: ClusterContext, info: ResourceInfo, current: K
       (next.spec as Record<string, unknown>).selector = (current.spec as Record<string, unknown> | undefined)?.selector;
     }
     validateObject(info, next);
+    validateUpdate(info, next, current);
   }
   const admitted = ctx.admission.run(ref(info), 'UPDATE', next, current);
   if (!opts.managedFieldsDone) recordManagedFields(admitted, opts.manager, 'Update', ctx.now(), opts.subresource);

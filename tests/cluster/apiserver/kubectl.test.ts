@@ -152,3 +152,40 @@ describeKubectl('kubectl against the mini-cluster', () => {
     expect((await c.kubectl('get cm -n scratch -o name')).stdout.trim()).toBe('');
   });
 });
+
+describeKubectl('kubectl update rules', () => {
+  let c: TestCluster;
+  beforeAll(async () => {
+    c = await startTestCluster();
+  });
+  afterAll(async () => {
+    await c?.stop();
+  });
+
+  it('lets set image change a pod but not other pod spec fields', async () => {
+    await c.kubectl('run frozen --image=nginx:1.25');
+    expect((await c.kubectl('set image pod/frozen frozen=nginx:1.26')).code).toBe(0);
+    const r = await c.kubectl(['patch', 'pod', 'frozen', '-p', '{"spec":{"restartPolicy":"Never"}}']);
+    expect(r.stderr).toContain('The Pod "frozen" is invalid: spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`');
+  });
+
+  it('keeps a deployment selector immutable', async () => {
+    await c.kubectl('create deployment sel --image=nginx');
+    const r = await c.kubectl(['patch', 'deploy', 'sel', '--type=merge', '-p', '{"spec":{"selector":{"matchLabels":{"app":"other"}},"template":{"metadata":{"labels":{"app":"other"}}}}}']);
+    expect(r.stderr).toContain('spec.selector: Invalid value');
+    expect(r.stderr).toContain('field is immutable');
+  });
+
+  it('removes fields dropped from an applied manifest', async () => {
+    const manifest = (env: string) => `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: applied
+  labels: {a: "1"${env}}
+data: {k: v}
+`;
+    expect((await c.kubectl('apply --validate=false -f -', { stdin: manifest(', b: "2"') })).stdout.trim()).toBe('configmap/applied created');
+    expect((await c.kubectl('apply --validate=false -f -', { stdin: manifest('') })).stdout.trim()).toBe('configmap/applied configured');
+    expect(JSON.parse((await c.kubectl('get cm applied -o json')).stdout).metadata.labels).toEqual({ a: '1' });
+  });
+});
