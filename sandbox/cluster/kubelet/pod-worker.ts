@@ -7,6 +7,7 @@ import type { ClusterContext } from '../context';
 import type { KubeObject } from '../store/types';
 import { parseImageReference } from './image-ref';
 import { resolveEnv, EnvResolutionError } from './env';
+import { containerMounts, MountError, resolveVolumes } from './volumes';
 import { ProbeRunner, type ProbeKind, type ProbeSpec } from './probes';
 import { buildPodStatus, type ContainerRecord } from './pod-status';
 import { ContainerStartError, ImagePullError, type ContainerConfig, type ContainerExit, type ContainerRuntime, type ImageInfo, type PodSandboxSpec } from './runtime';
@@ -76,6 +77,8 @@ export class PodWorker {
   private readonly probes = new Map<string, ProbeRunner[]>();
   private adopted = false;
   private initialStatus?: Record<string, unknown>;
+  private volumeSources?: ReturnType<typeof resolveVolumes>;
+  private mountRetryMs = 0;
 
   constructor(
     private readonly deps: PodWorkerDeps,
@@ -186,6 +189,7 @@ export class PodWorker {
       if (this.finished || this.pod.metadata.deletionTimestamp) return this.poke();
     }
     await this.restartChangedContainers();
+    if (!this.mountVolumes()) return this.writeStatus();
 
     const policy = spec.restartPolicy ?? 'Always';
     let initialized = true;
@@ -302,6 +306,25 @@ export class PodWorker {
       r.current = { id, startedAt: e.startedAt ?? this.ctx.now(), ready: !r.spec.readinessProbe, started: !r.spec.startupProbe };
       this.watchExit(r, id);
       this.startProbes(r);
+    }
+  }
+
+  /**
+   * Resolves volume sources before containers start (like the volume manager's WaitForAttachAndMount).
+   * On failure: FailedMount event, containers stay ContainerCreating, retried with back-off.
+   */
+  private mountVolumes(): boolean {
+    try {
+      this.volumeSources = resolveVolumes(this.ctx, this.pod);
+      this.mountRetryMs = 0;
+      return true;
+    } catch (err) {
+      if (!(err instanceof MountError)) throw err;
+      if (this.volumeSources) return true; // Already mounted: a source deleted later does not stop running containers.
+      this.event('Warning', 'FailedMount', err.message);
+      this.mountRetryMs = Math.min(Math.max(this.mountRetryMs * 2, 500), 120_000);
+      this.timers.after(scaled(this.mountRetryMs, this.ctx.options.timeScale, 50), () => this.poke());
+      return false;
     }
   }
 
@@ -499,6 +522,7 @@ export class PodWorker {
       workingDir: c.workingDir,
       env,
       ports: (c.ports ?? []).map((p) => ({ containerPort: p.containerPort, protocol: p.protocol ?? 'TCP', name: p.name })),
+      mounts: containerMounts(c, this.volumeSources ?? new Map()),
       stdin: c.stdin === true,
       tty: c.tty === true,
       init: r.init,

@@ -89,6 +89,21 @@ export class ContainerStartError extends Error {
   }
 }
 
+/** A volume mounted into a container, with its source resolved by the kubelet. */
+export interface VolumeMount {
+  /** Volume name from the pod spec. */
+  name: string;
+  mountPath: string;
+  readOnly: boolean;
+  subPath?: string;
+  source:
+    | { kind: 'configMap' | 'secret' | 'downwardAPI'; /** relative path → content (already decoded) */ files: Record<string, string> }
+    | { kind: 'emptyDir'; medium?: string }
+    | { kind: 'hostPath'; path: string }
+    | { kind: 'persistentVolumeClaim'; claimName: string }
+    | { kind: 'other' };
+}
+
 /** The container spec the runtime needs, resolved by the kubelet (env values and image already resolved). */
 export interface ContainerConfig {
   /** Container name from the pod spec. */
@@ -105,6 +120,8 @@ export interface ContainerConfig {
   /** Resolved environment (literal values; valueFrom already resolved by the kubelet where possible). */
   env: Array<{ name: string; value: string }>;
   ports: Array<{ containerPort: number; protocol: string; name?: string }>;
+  /** Volume mounts with resolved sources (emptyDir volumes are shared by the pod's containers). */
+  mounts: VolumeMount[];
   stdin: boolean;
   tty: boolean;
   /** True for init containers (they must run to completion). */

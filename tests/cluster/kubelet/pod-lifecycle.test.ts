@@ -202,4 +202,26 @@ describe('pod lifecycle on the simulated runtime', () => {
     expect((err as StatusError).message).toBe('pod web runs on the simulated runtime (no processes); start a sandbox with the `full` profile to exec into real containers');
     await expect(io.portForward('default', 'web', 80)).rejects.toThrow(/full` profile/);
   });
+
+  test('a missing ConfigMap volume keeps the pod ContainerCreating (FailedMount) until it exists; mounted files and env are visible', async () => {
+    h.createPod('cfg', {
+      volumes: [{ name: 'settings', configMap: { name: 'app-config' } }],
+      containers: [
+        {
+          name: 'app',
+          image: 'busybox',
+          command: ['sh', '-c', 'cat /etc/app/greeting; echo "mode=$MODE"; sleep 3600'],
+          env: [{ name: 'MODE', valueFrom: { configMapKeyRef: { name: 'app-config', key: 'mode' } } }],
+          volumeMounts: [{ name: 'settings', mountPath: '/etc/app' }],
+        },
+      ],
+    });
+    await waitFor(() => h.events('cfg').find((e) => e.reason === 'FailedMount'), 'FailedMount event');
+    expect(h.events('cfg').find((e) => e.reason === 'FailedMount')).toMatchObject({ type: 'Warning', message: 'MountVolume.SetUp failed for volume "settings" : configmap "app-config" not found' });
+    expect(phase(h.pod('cfg'))).toBe('Pending');
+    expect(containerStatus(h.pod('cfg'))?.state?.waiting?.reason).toBe('ContainerCreating');
+    h.store.create(REF.configmaps, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'app-config', namespace: 'default' }, data: { greeting: 'hello from a configmap\n', mode: 'blue' } });
+    await waitFor(() => phase(h.pod('cfg')) === 'Running', 'cfg Running once the ConfigMap exists', 20_000);
+    expect(await readAll(await h.kubelets.podIO.logs('default', 'cfg', {}))).toBe('hello from a configmap\nmode=blue\n');
+  });
 });

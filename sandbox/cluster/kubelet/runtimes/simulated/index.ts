@@ -3,6 +3,7 @@
 // program.ts in real time, and everything that would need a real process (exec, port-forward,
 // the output of unmodelled programs) is refused with a message naming the `full` profile.
 import { randomBytes } from 'node:crypto';
+import { posix } from 'node:path';
 import { PassThrough, type Duplex, type Readable } from 'node:stream';
 import { badRequest } from '../../../api/errors';
 import type { ExecSession } from '../../pod-io';
@@ -59,6 +60,7 @@ interface SimContainer {
   /** Program is the image's default server (listens on the image's ports). */
   serving: boolean;
   files: Map<string, string>;
+  knownDirs: string[];
   pendingSleeps: Set<{ timer?: NodeJS.Timeout; reject: (e: Error) => void }>;
   followers: Set<PassThrough>;
   killed: boolean;
@@ -174,7 +176,8 @@ export class SimulatedRuntime implements ContainerRuntime {
       outputKnown: true,
       handlesTerm: traitsOf(argv, isServer).handlesTerm,
       serving: argv.length > 0 && isServer(base(argv[0])) && image.image.listens.length > 0,
-      files: new Map(),
+      files: mountedFiles(config),
+      knownDirs: ['/tmp', ...(config.mounts ?? []).filter((m) => m.source.kind !== 'hostPath' && m.source.kind !== 'persistentVolumeClaim' && m.source.kind !== 'other').map((m) => m.mountPath)],
       pendingSleeps: new Set(),
       followers: new Set(),
       killed: false,
@@ -200,6 +203,7 @@ export class SimulatedRuntime implements ContainerRuntime {
       stdin: c.config.stdin,
       tty: c.config.tty,
       files: c.files,
+      knownDirs: c.knownDirs,
       write: (stream, text) => this.append(c, stream, text),
       sleep: (ms) => this.programSleep(c, ms),
       now: this.now,
@@ -404,6 +408,7 @@ export class SimulatedRuntime implements ContainerRuntime {
         stdin: false,
         tty: false,
         files: c.files,
+        knownDirs: c.knownDirs,
         write: () => undefined,
         sleep: async () => undefined,
         now: this.now,
@@ -464,6 +469,20 @@ export class SimulatedRuntime implements ContainerRuntime {
     this.containers.clear();
     this.pods.clear();
   }
+}
+
+/** Files the container sees from ConfigMap / Secret / downward API volumes. */
+function mountedFiles(config: ContainerConfig): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const m of config.mounts ?? []) {
+    if (!('files' in m.source)) continue;
+    for (const [rel, content] of Object.entries(m.source.files)) {
+      if (m.subPath) {
+        if (rel === m.subPath) files.set(m.mountPath, content);
+      } else files.set(posix.join(m.mountPath, rel), content);
+    }
+  }
+  return files;
 }
 
 function isServer(program: string): boolean {

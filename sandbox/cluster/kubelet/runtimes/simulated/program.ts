@@ -15,8 +15,10 @@ export interface ProgramContext {
   env: Record<string, string>;
   stdin: boolean;
   tty: boolean;
-  /** Per-container files created by the program (path → content). */
+  /** Per-container files created by the program or mounted from volumes (path → content). */
   files: Map<string, string>;
+  /** Directories whose whole content is modelled (`/tmp`, volume mounts); other image files are unknown. */
+  knownDirs?: string[];
   write(stream: Stream, text: string): void;
   /** Real-time sleep; rejects with `Killed` when the container is stopped. */
   sleep(ms: number): Promise<void>;
@@ -656,7 +658,7 @@ class Shell {
         for (const f of args) {
           const content = this.ctx.files.get(f);
           if (content === undefined) {
-            if (f.startsWith('/tmp/') || f.startsWith('/data/')) {
+            if (this.modelled(f)) {
               err(`cat: can't open '${f}': No such file or directory\n`);
               status = 1;
             } else throw new Opaque(`cat ${f} (image files are not modelled)`);
@@ -681,6 +683,10 @@ class Shell {
     }
   }
 
+  private modelled(path: string): boolean {
+    return (this.ctx.knownDirs ?? ['/tmp']).some((d) => path === d || path.startsWith(d.endsWith('/') ? d : d + '/'));
+  }
+
   private test(a: string[]): boolean {
     if (a[0] === '!') return !this.test(a.slice(1));
     if (a.length === 0) return false;
@@ -691,7 +697,7 @@ class Shell {
       if (op === '-n') return v !== '';
       if (op === '-e' || op === '-f') {
         if (this.ctx.files.has(v)) return true;
-        if (v.startsWith('/tmp/') || v.startsWith('/data/')) return false;
+        if (this.modelled(v)) return false;
         throw new Opaque(`test ${op} ${v} (image files are not modelled)`);
       }
       throw new Opaque(`test ${op}`);
