@@ -31,8 +31,10 @@ describe('table envelope', () => {
     for (const c of t.columnDefinitions) expect(c.description).not.toBe('');
   });
   test('resources without a printer get the default Name / Created At table', () => {
-    expect(headers('apps', 'controllerrevisions')).toEqual(['Name', 'Created At']);
-    expect(cells('apps', 'controllerrevisions', { metadata: { name: 'r', creationTimestamp: '2026-01-10T11:00:00Z' } })).toEqual(['r', '2026-01-10T11:00:00Z']);
+    expect(headers('example.com', 'widgets')).toEqual(['Name', 'Created At']);
+    const t = toTable({ group: 'example.com', resource: 'widgets' }, [{ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', creationTimestamp: '2026-01-10T11:00:00Z' } }], { wide: false, includeObject: 'None', now: NOW });
+    expect(t.columnDefinitions[1]).toMatchObject({ name: 'Created At', type: 'date' });
+    expect(t.rows[0].cells).toEqual(['w', '2026-01-10T11:00:00Z']);
   });
 });
 
@@ -216,7 +218,7 @@ describe('config and identity', () => {
     expect(headers('', 'serviceaccounts')).toEqual(['Name', 'Secrets', 'Age']);
     expect(cells('', 'serviceaccounts', { metadata: meta('default') })).toEqual(['default', 0, '65s']);
   });
-  test('rbac', () => {
+  test('rbac (roles have no printer upstream: default table)', () => {
     expect(headers('rbac.authorization.k8s.io', 'roles')).toEqual(['Name', 'Created At']);
     expect(cells('rbac.authorization.k8s.io', 'roles', { metadata: { name: 'reader', creationTimestamp: '2026-01-10T11:58:00Z' } })).toEqual(['reader', '2026-01-10T11:58:00Z']);
     expect(headers('rbac.authorization.k8s.io', 'rolebindings')).toEqual(['Name', 'Role', 'Age', '(Users)', '(Groups)', '(ServiceAccounts)']);
@@ -264,6 +266,12 @@ describe('events', () => {
 });
 
 describe('networking, policy, coordination, scheduling, autoscaling, quota', () => {
+  test('networkpolicies, controllerrevisions, podtemplates', () => {
+    expect(cells('networking.k8s.io', 'networkpolicies', { metadata: meta('deny'), spec: { podSelector: {} } })).toEqual(['deny', '<none>', '65s']);
+    expect(cells('networking.k8s.io', 'networkpolicies', { metadata: meta('web'), spec: { podSelector: { matchLabels: { app: 'web' } } } })[1]).toBe('app=web');
+    expect(cells('apps', 'controllerrevisions', { metadata: { ...meta('agent-7d'), ownerReferences: [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'agent', uid: 'u', controller: true }] }, revision: 2 })).toEqual(['agent-7d', 'daemonset.apps/agent', 2, '65s']);
+    expect(cells('', 'podtemplates', { metadata: meta('t'), template: { metadata: { labels: { app: 'x' } }, spec: { containers: [{ name: 'c', image: 'i' }] } } })).toEqual(['t', 'c', 'i', 'app=x']);
+  });
   test('ingresses', () => {
     expect(headers('networking.k8s.io', 'ingresses')).toEqual(['Name', 'Class', 'Hosts', 'Address', 'Ports', 'Age']);
     expect(cells('networking.k8s.io', 'ingresses', { metadata: meta('ing'), spec: { ingressClassName: 'nginx', rules: [{ host: 'a.example' }, { host: 'b.example' }], tls: [{ hosts: ['a.example'] }] }, status: { loadBalancer: { ingress: [{ ip: '192.168.1.240' }] } } }))
@@ -287,9 +295,16 @@ describe('networking, policy, coordination, scheduling, autoscaling, quota', () 
     const rows = toTable({ group: 'autoscaling', resource: 'horizontalpodautoscalers' }, [v2, v1], { wide: true, includeObject: 'None', now: NOW }).rows;
     expect(rows[0].cells).toEqual(['web', 'Deployment/web', 'cpu: 12%/50%', '1', 5, 2, '65s']);
     expect(rows[1].cells).toEqual(['web', 'Deployment/web', 'cpu: <unknown>/80%', '<unset>', 3, 1, '65s']);
+    const many = { ...v2, spec: { ...(v2.spec as object), metrics: [
+      { type: 'Resource', resource: { name: 'memory', target: { type: 'AverageValue', averageValue: '100Mi' } } },
+      { type: 'Pods', pods: { metric: { name: 'qps' }, target: { type: 'AverageValue', averageValue: '10' } } },
+      { type: 'External', external: { metric: { name: 'queue' }, target: { type: 'AverageValue', averageValue: '30' } } },
+    ] }, status: { currentMetrics: [{ type: 'Resource', resource: { name: 'memory', current: { averageValue: '50Mi' } } }] } } as KubeObject;
+    expect(toTable({ group: 'autoscaling', resource: 'horizontalpodautoscalers' }, [many], { wide: true, includeObject: 'None', now: NOW }).rows[0].cells[2]).toBe('memory: 50Mi/100Mi, <unknown>/10 + 1 more...');
   });
   test('resourcequotas split requests and limits', () => {
     expect(cells('', 'resourcequotas', { metadata: meta('q'), status: { hard: { pods: '10', cpu: '1', 'limits.memory': '2Gi' }, used: { pods: '2', cpu: '200m' } } }))
-      .toEqual(['q', '65s', 'cpu: 200m/1, pods: 2/10', 'limits.memory: 0/2Gi']);
+      .toEqual(['q', 'cpu: 200m/1, pods: 2/10', 'limits.memory: 0/2Gi', '65s']);
+    expect(headers('', 'resourcequotas')).toEqual(['Name', 'Request', 'Limit', 'Age']);
   });
 });

@@ -239,7 +239,7 @@ export const persistentVolumePrinter: Printer = {
     return {
       cells: [
         name(o), quantity(obj(spec.capacity).storage), accessModesString(spec.accessModes), str(spec.persistentVolumeReclaimPolicy), phase,
-        claimRef ? `${str(claimRef.namespace)}/${str(claimRef.name)}` : '', storageClassOfPV(o), str(spec.volumeAttributesClassName) || '<unset>',
+        claimRef ? `${str(claimRef.namespace)}/${str(claimRef.name)}` : '', storageClassOfPV(o), typeof spec.volumeAttributesClassName === 'string' ? spec.volumeAttributesClassName : '<unset>',
         str(obj(o.status).reason), since(o.metadata.creationTimestamp, now), str(spec.volumeMode) || '<unset>',
       ],
     };
@@ -267,7 +267,7 @@ export const persistentVolumeClaimPrinter: Printer = {
     return {
       cells: [
         name(o), phase, str(spec.volumeName), bound ? quantity(obj(status.capacity).storage) : '', bound ? accessModesString(status.accessModes) : '',
-        beta !== undefined ? beta : str(spec.storageClassName), str(status.currentVolumeAttributesClassName) || '<unset>',
+        beta !== undefined ? beta : str(spec.storageClassName), typeof spec.volumeAttributesClassName === 'string' ? spec.volumeAttributesClassName : '<unset>',
         since(o.metadata.creationTimestamp, now), str(spec.volumeMode) || '<unset>',
       ],
     };
@@ -277,9 +277,9 @@ export const persistentVolumeClaimPrinter: Printer = {
 export const resourceQuotaPrinter: Printer = {
   columns: columns(
     ['Name', 'string'],
-    ['Age', 'string'],
     ['Request', 'string', 'Request represents a minimum amount of cpu/memory that a container may consume.'],
     ['Limit', 'string', 'Limits control the maximum amount of cpu/memory that a container may use independent of contention on the node.'],
+    ['Age', 'string'],
   ),
   print(o, now) {
     const hard = obj(obj(o.status).hard);
@@ -291,6 +291,6 @@ export const resourceQuotaPrinter: Printer = {
       const target = pieces.length > 1 && pieces[0] === 'limits' ? limit : request;
       target.push(`${resource}: ${quantity(used[resource])}/${quantity(hard[resource])}`);
     }
-    return { cells: [name(o), since(o.metadata.creationTimestamp, now), request.join(', '), limit.join(', ')] };
+    return { cells: [name(o), request.join(', '), limit.join(', '), since(o.metadata.creationTimestamp, now)] };
   },
 };

@@ -1,13 +1,14 @@
 // Server-side printing: turns objects into the `meta.k8s.io/v1` Table that kubectl requests with
 // `Accept: application/json;as=Table;v=v1;g=meta.k8s.io`. Columns and cells follow Kubernetes'
-// own printers; resources without one get the API server's default `Name / Created At` table.
+// own printers (pkg/printers/internalversion); resources without one (roles, clusterroles, custom
+// resources, ...) get the API server's default `Name / Created At` table.
 
 import type { KubeObject } from '../../store/types';
 import type { Cell, Printer, TableColumnDefinition, TableRowCondition } from './columns';
 import { podPrinter } from './pods';
 import { configMapPrinter, endpointsPrinter, eventPrinter, namespacePrinter, nodePrinter, persistentVolumeClaimPrinter, persistentVolumePrinter, resourceQuotaPrinter, secretPrinter, serviceAccountPrinter, servicePrinter } from './core';
 import { cronJobPrinter, daemonSetPrinter, deploymentPrinter, jobPrinter, replicaSetPrinter, replicationControllerPrinter, statefulSetPrinter } from './workloads';
-import { clusterRoleBindingPrinter, defaultPrinter, endpointSlicePrinter, horizontalPodAutoscalerPrinter, ingressClassPrinter, ingressPrinter, leasePrinter, podDisruptionBudgetPrinter, priorityClassPrinter, roleBindingPrinter, rolePrinter, storageClassPrinter } from './other';
+import { clusterRoleBindingPrinter, controllerRevisionPrinter, defaultPrinter, endpointSlicePrinter, horizontalPodAutoscalerPrinter, ingressClassPrinter, ingressPrinter, leasePrinter, networkPolicyPrinter, podDisruptionBudgetPrinter, podTemplatePrinter, priorityClassPrinter, roleBindingPrinter, runtimeClassPrinter, storageClassPrinter, webhookConfigurationPrinter } from './other';
 
 export type { TableColumnDefinition } from './columns';
 export { humanDuration } from './format';
@@ -38,13 +39,17 @@ const PRINTERS: Record<string, Printer> = {
   'networking.k8s.io/ingressclasses': ingressClassPrinter,
   'storage.k8s.io/storageclasses': storageClassPrinter,
   'policy/poddisruptionbudgets': podDisruptionBudgetPrinter,
-  'rbac.authorization.k8s.io/roles': rolePrinter,
-  'rbac.authorization.k8s.io/clusterroles': rolePrinter,
   'rbac.authorization.k8s.io/rolebindings': roleBindingPrinter,
   'rbac.authorization.k8s.io/clusterrolebindings': clusterRoleBindingPrinter,
   'coordination.k8s.io/leases': leasePrinter,
   'scheduling.k8s.io/priorityclasses': priorityClassPrinter,
   'autoscaling/horizontalpodautoscalers': horizontalPodAutoscalerPrinter,
+  '/podtemplates': podTemplatePrinter,
+  'apps/controllerrevisions': controllerRevisionPrinter,
+  'networking.k8s.io/networkpolicies': networkPolicyPrinter,
+  'node.k8s.io/runtimeclasses': runtimeClassPrinter,
+  'admissionregistration.k8s.io/mutatingwebhookconfigurations': webhookConfigurationPrinter,
+  'admissionregistration.k8s.io/validatingwebhookconfigurations': webhookConfigurationPrinter,
 };
 
 export interface TableOptions {

@@ -3,7 +3,7 @@
 
 import type { KubeObject } from '../../store/types';
 import { AGE_DESCRIPTION, columns, WIDE, type Printer } from './columns';
-import { arr, intOrString, loadBalancerIngress, num, obj, rfc3339, since, str, strList, type Json } from './format';
+import { arr, formatLabelSelector, formatLabels, intOrString, loadBalancerIngress, num, obj, rfc3339, since, str, strList, templateContainers, type Json, type LabelSelector } from './format';
 
 function name(o: KubeObject): string {
   return str(o.metadata.name);
@@ -137,13 +137,6 @@ export const podDisruptionBudgetPrinter: Printer = {
   },
 };
 
-const CREATED_AT_DESCRIPTION = 'Time is a wrapper around time.Time which supports correct marshaling to YAML and JSON.  Wrappers are provided for many of the factory methods that the time package offers.';
-
-export const rolePrinter: Printer = {
-  columns: columns(['Name', 'string'], ['Created At', 'string', CREATED_AT_DESCRIPTION]),
-  print: (o) => ({ cells: [name(o), rfc3339(o.metadata.creationTimestamp)] }),
-};
-
 /** `rbac.SubjectsStrings`: users, groups and `namespace/name` service accounts. */
 function subjects(o: KubeObject): [string, string, string] {
   const users: string[] = [];
@@ -200,47 +193,71 @@ export const priorityClassPrinter: Printer = {
   print: (o, now) => ({ cells: [name(o), num(o.value), o.globalDefault === true, since(o.metadata.creationTimestamp, now), str(o.preemptionPolicy)] }),
 };
 
-/** HPA metric specs/statuses in autoscaling/v2 form; autoscaling/v1 objects are converted. */
-function hpaMetrics(o: KubeObject): string {
+/** HPA metric specs/statuses in autoscaling/v2 form; autoscaling/v1 objects are converted like the API server does. */
+function hpaMetricsOf(o: KubeObject): { specs: Json[]; statuses: Json[] } {
   const spec = obj(o.spec);
   const status = obj(o.status);
-  let specs = arr(spec.metrics);
-  let statuses = arr(status.currentMetrics);
-  if (o.apiVersion === 'autoscaling/v1') {
-    specs = typeof spec.targetCPUUtilizationPercentage === 'number'
+  if (o.apiVersion !== 'autoscaling/v1') return { specs: arr(spec.metrics), statuses: arr(status.currentMetrics) };
+  return {
+    specs: typeof spec.targetCPUUtilizationPercentage === 'number'
       ? [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: spec.targetCPUUtilizationPercentage } } }]
-      : [];
-    statuses = typeof status.currentCPUUtilizationPercentage === 'number'
+      : [],
+    statuses: typeof status.currentCPUUtilizationPercentage === 'number'
       ? [{ type: 'Resource', resource: { name: 'cpu', current: { averageUtilization: status.currentCPUUtilizationPercentage } } }]
-      : [];
-  }
+      : [],
+  };
+}
+
+/** `formatHPAMetrics`: at most two `current/target` entries. */
+function hpaTargets(o: KubeObject): string {
+  const { specs, statuses } = hpaMetricsOf(o);
   if (specs.length === 0) return '<none>';
   const list: string[] = [];
   const max = 2;
-  let more = false;
-  let count = 0;
+  const sourceOf = (m: Json, key: string) => (m[key] === undefined || m[key] === null ? undefined : obj(m[key]));
   specs.forEach((metric, i) => {
-    const source = obj(metric[str(metric.type).charAt(0).toLowerCase() + str(metric.type).slice(1)]);
-    const target = obj(source.target);
-    const current = obj(obj(obj(statuses[i])[str(metric.type).charAt(0).toLowerCase() + str(metric.type).slice(1)]).current);
-    const label = metric.type === 'Resource' || metric.type === 'ContainerResource' ? `${str(source.name)}: ` : '';
-    if (target.averageUtilization !== undefined || target.type === 'Utilization') {
-      const cur = typeof current.averageUtilization === 'number' ? `${current.averageUtilization}%` : '<unknown>';
-      const tgt = typeof target.averageUtilization === 'number' ? `${target.averageUtilization}%` : '<auto>';
-      list.push(`${label}${cur}/${tgt}`);
-    } else {
-      const key = target.averageValue !== undefined ? 'averageValue' : 'value';
-      const cur = current[key] !== undefined ? intOrString(current[key]) : '<unknown>';
-      list.push(`${label}${cur}/${intOrString(target[key])}${key === 'averageValue' && metric.type !== 'Resource' ? ' (avg)' : ''}`);
+    const st = statuses[i] ?? {};
+    const quantityOr = (v: unknown, fallback: string) => (v === undefined || v === null ? fallback : intOrString(v));
+    switch (metric.type) {
+      case 'External':
+      case 'Object': {
+        const key = metric.type === 'External' ? 'external' : 'object';
+        const target = obj(obj(metric[key]).target);
+        const current = sourceOf(st, key);
+        if (target.averageValue !== undefined) {
+          list.push(`${current && obj(current.current).averageValue !== undefined ? intOrString(obj(current.current).averageValue) : '<unknown>'}/${intOrString(target.averageValue)} (avg)`);
+        } else {
+          list.push(`${current ? quantityOr(obj(current.current).value, '0') : '<unknown>'}/${quantityOr(target.value, '0')}`);
+        }
+        break;
+      }
+      case 'Pods': {
+        const current = sourceOf(st, 'pods');
+        list.push(`${current ? quantityOr(obj(current.current).averageValue, '0') : '<unknown>'}/${quantityOr(obj(obj(metric.pods).target).averageValue, '0')}`);
+        break;
+      }
+      case 'Resource':
+      case 'ContainerResource': {
+        const key = metric.type === 'Resource' ? 'resource' : 'containerResource';
+        const source = obj(metric[key]);
+        const target = obj(source.target);
+        const current = sourceOf(st, key);
+        if (target.averageValue !== undefined) {
+          list.push(`${str(source.name)}: ${current ? quantityOr(obj(current.current).averageValue, '0') : '<unknown>'}/${intOrString(target.averageValue)}`);
+        } else {
+          const cur = current && typeof obj(current.current).averageUtilization === 'number' ? `${obj(current.current).averageUtilization}%` : '<unknown>';
+          const tgt = typeof target.averageUtilization === 'number' ? `${target.averageUtilization}%` : '<auto>';
+          list.push(`${str(source.name)}: ${cur}/${tgt}`);
+        }
+        break;
+      }
+      default:
+        list.push('<unknown type>');
     }
-    if (list.length > max) {
-      list.length = max;
-      more = true;
-    }
-    count++;
   });
-  const ret = list.join(', ');
-  return more ? `${ret} + ${count - max} more...` : ret;
+  const count = specs.length;
+  if (count > max) return `${list.slice(0, max).join(', ')} + ${count - max} more...`;
+  return list.join(', ');
 }
 
 export const horizontalPodAutoscalerPrinter: Printer = {
@@ -249,8 +266,8 @@ export const horizontalPodAutoscalerPrinter: Printer = {
     ['Reference', 'string', 'reference to scaled resource; horizontal pod autoscaler will learn the current resource consumption and will set the desired number of pods by using its Scale subresource.'],
     ['Targets', 'string', 'metrics contains the specifications for which to use to calculate the desired replica count (the maximum replica count across all metrics will be used).'],
     ['MinPods', 'string', 'minReplicas is the lower limit for the number of replicas to which the autoscaler can scale down.'],
-    ['MaxPods', 'integer', 'maxReplicas is the upper limit for the number of replicas to which the autoscaler can scale up.'],
-    ['Replicas', 'integer', 'currentReplicas is current number of replicas of pods managed by this autoscaler, as last seen by the autoscaler.'],
+    ['MaxPods', 'string', 'maxReplicas is the upper limit for the number of replicas to which the autoscaler can scale up.'],
+    ['Replicas', 'string', 'currentReplicas is current number of replicas of pods managed by this autoscaler, as last seen by the autoscaler.'],
     ['Age', 'string'],
   ),
   print(o, now) {
@@ -258,7 +275,7 @@ export const horizontalPodAutoscalerPrinter: Printer = {
     const ref = obj(spec.scaleTargetRef);
     return {
       cells: [
-        name(o), `${str(ref.kind)}/${str(ref.name)}`, hpaMetrics(o), typeof spec.minReplicas === 'number' ? String(spec.minReplicas) : '<unset>',
+        name(o), `${str(ref.kind)}/${str(ref.name)}`, hpaTargets(o), typeof spec.minReplicas === 'number' ? String(spec.minReplicas) : '<unset>',
         num(spec.maxReplicas), num(obj(o.status).currentReplicas), since(o.metadata.creationTimestamp, now),
       ],
     };
@@ -272,4 +289,42 @@ export const defaultPrinter: Printer = {
     { name: 'Created At', type: 'date', format: '', description: AGE_DESCRIPTION, priority: 0 },
   ],
   print: (o) => ({ cells: [name(o), rfc3339(o.metadata.creationTimestamp)] }),
+};
+
+export const networkPolicyPrinter: Printer = {
+  columns: columns(['Name', 'string'], ['Pod-Selector', 'string', 'podSelector selects the pods to which this NetworkPolicy object applies.'], ['Age', 'string']),
+  print: (o, now) => ({ cells: [name(o), formatLabelSelector(obj(obj(o.spec).podSelector) as LabelSelector), since(o.metadata.creationTimestamp, now)] }),
+};
+
+export const controllerRevisionPrinter: Printer = {
+  columns: columns(['Name', 'string'], ['Controller', 'string', 'Controller of the object'], ['Revision', 'string', 'Revision indicates the revision of the state represented by Data.'], ['Age', 'string']),
+  print(o, now) {
+    const ref = (o.metadata.ownerReferences ?? []).find((r) => r.controller === true);
+    let controller = '<none>';
+    if (ref) {
+      const slash = ref.apiVersion.indexOf('/');
+      const group = slash < 0 ? '' : ref.apiVersion.slice(0, slash);
+      controller = `${(group ? `${ref.kind}.${group}` : ref.kind).toLowerCase()}/${ref.name}`;
+    }
+    return { cells: [name(o), controller, num(o.revision), since(o.metadata.creationTimestamp, now)] };
+  },
+};
+
+export const podTemplatePrinter: Printer = {
+  columns: columns(['Name', 'string'], ['Containers', 'string', 'Names of each container in the template.'], ['Images', 'string', 'Images referenced by each container in the template.'], ['Pod Labels', 'string', 'The labels for the pod template.']),
+  print(o) {
+    const template = obj(o.template);
+    const [containers, images] = templateContainers(template.spec);
+    return { cells: [name(o), containers, images, formatLabels(obj(template.metadata).labels as Record<string, string>)] };
+  },
+};
+
+export const runtimeClassPrinter: Printer = {
+  columns: columns(['Name', 'string'], ['Handler', 'string', 'handler specifies the underlying runtime and configuration that the CRI implementation will use to handle pods of this class.'], ['Age', 'string']),
+  print: (o, now) => ({ cells: [name(o), str(o.handler), since(o.metadata.creationTimestamp, now)] }),
+};
+
+export const webhookConfigurationPrinter: Printer = {
+  columns: columns(['Name', 'string'], ['Webhooks', 'integer', 'Webhooks indicates the number of webhooks registered in this configuration'], ['Age', 'string']),
+  print: (o, now) => ({ cells: [name(o), arr(o.webhooks).length, since(o.metadata.creationTimestamp, now)] }),
 };

@@ -25,8 +25,8 @@ export const deploymentPrinter: Printer = {
   columns: columns(
     ['Name', 'string'],
     ['Ready', 'string', 'Number of the pod with ready state'],
-    ['Up-to-date', 'integer', 'Total number of non-terminating pods targeted by this deployment that have the desired template spec.'],
-    ['Available', 'integer', 'Total number of available non-terminating pods (ready for at least minReadySeconds) targeted by this deployment.'],
+    ['Up-to-date', 'string', 'Total number of non-terminating pods targeted by this deployment that have the desired template spec.'],
+    ['Available', 'string', 'Total number of available non-terminating pods (ready for at least minReadySeconds) targeted by this deployment.'],
     ['Age', 'string'],
     ['Containers', 'string', CONTAINERS_DESCRIPTION, WIDE],
     ['Images', 'string', IMAGES_DESCRIPTION, WIDE],
@@ -59,7 +59,7 @@ export const replicaSetPrinter: Printer = {
     return {
       cells: [
         name(o), num(spec(o).replicas), num(status(o).replicas), num(status(o).readyReplicas), since(o.metadata.creationTimestamp, now),
-        containers, images, selectorString(spec(o).selector as LabelSelector),
+        containers, images, formatLabelSelector(spec(o).selector as LabelSelector),
       ],
     };
   },
@@ -73,7 +73,7 @@ export const replicationControllerPrinter: Printer = {
     return {
       cells: [
         name(o), num(spec(o).replicas), num(status(o).replicas), num(status(o).readyReplicas), since(o.metadata.creationTimestamp, now),
-        containers, images, Object.keys(sel).length === 0 ? '' : formatLabels(sel),
+        containers, images, formatLabels(sel),
       ],
     };
   },
@@ -100,7 +100,7 @@ export const daemonSetPrinter: Printer = {
       cells: [
         name(o), num(st.desiredNumberScheduled), num(st.currentNumberScheduled), num(st.numberReady), num(st.updatedNumberScheduled), num(st.numberAvailable),
         formatLabels(obj(obj(podSpecOf(o)).nodeSelector) as Record<string, string>), since(o.metadata.creationTimestamp, now),
-        containers, images, selectorString(spec(o).selector as LabelSelector),
+        containers, images, formatLabelSelector(spec(o).selector as LabelSelector),
       ],
     };
   },
@@ -120,8 +120,10 @@ export const statefulSetPrinter: Printer = {
   },
 };
 
+/** `hasJobCondition`: the first condition of that type decides. */
 function hasTrueCondition(o: KubeObject, type: string): boolean {
-  return arr(status(o).conditions).some((c) => c.type === type && c.status === 'True');
+  const found = arr(status(o).conditions).find((c) => c.type === type);
+  return found !== undefined && found.status === 'True';
 }
 
 /** Upstream `printJob` STATUS column. */
@@ -131,7 +133,6 @@ function jobStatus(o: KubeObject): string {
   if (o.metadata.deletionTimestamp) return 'Terminating';
   if (hasTrueCondition(o, 'Suspended')) return 'Suspended';
   if (hasTrueCondition(o, 'FailureTarget')) return 'FailureTarget';
-  if (hasTrueCondition(o, 'SuccessCriteriaMet')) return 'SuccessCriteriaMet';
   return 'Running';
 }
 
@@ -139,7 +140,7 @@ export const jobPrinter: Printer = {
   columns: columns(
     ['Name', 'string'],
     ['Status', 'string', 'Status of the job.'],
-    ['Completions', 'string', 'The number of successfully finished pods and the desired number of successfully finished pods.'],
+    ['Completions', 'string', 'The number of pods which reached phase Succeeded. The value increases monotonically for a given spec. However, it may decrease in reaction to scale down of elastic indexed jobs.'],
     ['Duration', 'string', 'Time required to complete the job.'],
     ['Age', 'string'],
     ['Containers', 'string', CONTAINERS_DESCRIPTION, WIDE],
@@ -160,7 +161,7 @@ export const jobPrinter: Printer = {
     const duration = !start ? '' : humanDuration((end ?? now).getTime() - start.getTime());
     const [containers, images] = templateContainers(podSpecOf(o));
     return {
-      cells: [name(o), jobStatus(o), completions, duration, since(o.metadata.creationTimestamp, now), containers, images, selectorString(sp.selector as LabelSelector)],
+      cells: [name(o), jobStatus(o), completions, duration, since(o.metadata.creationTimestamp, now), containers, images, formatLabelSelector(sp.selector as LabelSelector)],
     };
   },
 };
