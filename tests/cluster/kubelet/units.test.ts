@@ -85,3 +85,12 @@ describe('simulated programs', () => {
     expect(r).toMatchObject({ kind: 'serve', outputKnown: false });
   });
 });
+
+describe('probe commands', () => {
+  test('a looping probe command does not hang the process', async () => {
+    const { evaluateProbeCommand } = await import('@/sandbox/cluster/kubelet/runtimes/simulated/program');
+    const ctx = { hostname: 'p', env: {}, stdin: false, tty: false, files: new Map<string, string>(), write: () => undefined, sleep: async () => undefined, now: () => new Date() };
+    expect(await evaluateProbeCommand(['sh', '-c', 'while true; do :; done'], ctx)).toBeUndefined();
+    expect(await evaluateProbeCommand(['cat', '/tmp/missing'], ctx)).toEqual({ code: 1, output: "cat: can't open '/tmp/missing': No such file or directory\n" });
+  });
+});

@@ -246,7 +246,12 @@ export class SimulatedRuntime implements ContainerRuntime {
     const chunk = { time: this.now(), stream, text };
     c.output.push(chunk);
     c.outputBytes += text.length;
-    while (c.outputBytes > this.maxLogBytes && c.output.length > 1) c.outputBytes -= c.output.shift()!.text.length;
+    if (c.outputBytes > this.maxLogBytes * 1.25) {
+      // Rotate like the kubelet's log rotation, in batches (cheap for many tiny chunks).
+      let drop = 0;
+      while (c.outputBytes > this.maxLogBytes && drop < c.output.length - 1) c.outputBytes -= c.output[drop++].text.length;
+      c.output.splice(0, drop);
+    }
     for (const f of c.followers) f.write(text);
   }
 

@@ -114,7 +114,15 @@ export async function runProgram(argv: string[], ctx: ProgramContext, isServer: 
  */
 export async function evaluateProbeCommand(argv: string[], ctx: ProgramContext): Promise<{ code: number; output: string } | undefined> {
   let output = '';
-  const probeCtx: ProgramContext = { ...ctx, write: (_s, text) => (output += text), sleep: async () => undefined };
+  let yields = 0;
+  // Probes do not wait: sleeps return at once, and a command that keeps looping is given up on.
+  const probeCtx: ProgramContext = {
+    ...ctx,
+    write: (_s, text) => (output += text),
+    sleep: async () => {
+      if (++yields > 500) throw new Opaque('a probe command that does not finish');
+    },
+  };
   const shell = new Shell(probeCtx);
   try {
     let code: number;
@@ -463,9 +471,12 @@ class Shell {
     }
   }
 
-  /** A loop without sleeps would spin; real shells would too, so we only keep the event loop responsive. */
+  /**
+   * A loop without sleeps would spin a real CPU; here it would starve the whole control plane, so
+   * busy loops are throttled to about a thousand iterations per second.
+   */
   private async yieldIfBusy(): Promise<void> {
-    if (++this.iterations % 200 === 0) await this.ctx.sleep(1);
+    if (++this.iterations % 20 === 0) await this.ctx.sleep(20);
   }
 
   private expandText(text: string): string {
