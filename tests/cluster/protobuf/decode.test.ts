@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import protobuf from 'protobufjs';
 import { decodeKubeProtobuf } from '../../../sandbox/cluster/apiserver/protobuf';
@@ -6,6 +6,7 @@ import { StatusError } from '../../../sandbox/cluster/api/errors';
 
 const FIXTURES = join(__dirname, 'fixtures');
 const cases = readdirSync(FIXTURES).filter((f) => f.endsWith('.bin')).map((f) => f.slice(0, -4)).sort();
+const withExpectedJson = cases.filter((name) => existsSync(join(FIXTURES, `${name}.expected.json`)));
 
 /** kubectl's JSON writes a zero `creationTimestamp` as null; the decoder leaves unset times out. */
 function dropNullTimes(value: unknown): unknown {
@@ -36,16 +37,30 @@ function statusOf(fn: () => unknown): { code: number; reason?: string; message: 
 
 describe('decodeKubeProtobuf on bodies recorded from kubectl 1.35', () => {
   test('every `kubectl create` fixture was sent as protobuf', () => {
-    expect(cases.length).toBeGreaterThanOrEqual(18);
+    expect(cases.length).toBeGreaterThanOrEqual(20);
+    expect(withExpectedJson.length).toBeGreaterThanOrEqual(18);
     for (const name of cases) {
       expect(JSON.parse(readFileSync(join(FIXTURES, `${name}.meta.json`), 'utf8')).contentType).toBe('application/vnd.kubernetes.protobuf');
     }
   });
 
-  test.each(cases)('%s decodes to exactly the JSON kubectl itself produces', (name) => {
+  test.each(withExpectedJson)('%s decodes to exactly the JSON kubectl itself produces', (name) => {
     const decoded = decodeKubeProtobuf(readFileSync(join(FIXTURES, `${name}.bin`)));
     const expected = dropNullTimes(JSON.parse(readFileSync(join(FIXTURES, `${name}.expected.json`), 'utf8')));
     expect(decoded).toEqual(expected);
+  });
+
+  test('kubectl auth can-i and kubectl create token bodies', () => {
+    expect(decodeKubeProtobuf(readFileSync(join(FIXTURES, 'can-i.bin')))).toEqual({
+      apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', metadata: {},
+      spec: { resourceAttributes: { namespace: 'default', verb: 'list', resource: 'pods' } },
+      status: { allowed: false },
+    });
+    expect(decodeKubeProtobuf(readFileSync(join(FIXTURES, 'token.bin')))).toEqual({
+      apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', metadata: {},
+      spec: { audiences: ['api'], expirationSeconds: 3600 },
+      status: { token: '' },
+    });
   });
 
   test('typed details survive: int-or-string, bytes as base64, maps, nodePort', () => {
