@@ -5,7 +5,9 @@ import type { AdmissionOperation, AdmissionRegistry, ClusterContext } from '../c
 import type { KubeObject } from '../store/types';
 import { intToIp, ipToInt, isIPv4, parseCIDR } from './util/ip';
 import { semanticEqual } from './util/hash';
+import { admitCronJob } from './cronjob';
 import { R } from './util/meta';
+import { admitClaim } from './volumes';
 
 type Spec = Record<string, any>;
 
@@ -200,4 +202,6 @@ export function registerAdmissionHooks(admission: AdmissionRegistry): void {
   admission.register(R.daemonSets, immutableSelector('apps', 'DaemonSet'));
   admission.register(R.statefulSets, admitStatefulSet);
   admission.register(R.jobs, admitJob);
+  admission.register(R.cronJobs, admitCronJob);
+  admission.register(R.persistentVolumeClaims, admitClaim);
 }

@@ -1,14 +1,18 @@
 // Entry points used by cluster.ts: the controller manager and the admission hooks.
 import type { AdmissionRegistry, ClusterContext } from '../context';
 import { registerAdmissionHooks } from './admission';
+import { CronJobController } from './cronjob';
 import { DaemonSetController } from './daemonset';
 import { DeploymentController } from './deployment/controller';
 import { EndpointsController } from './endpoints';
 import { GarbageCollector } from './garbage-collector';
+import { JobController } from './job';
 import { LoadBalancerController } from './load-balancer';
 import { NamespaceController } from './namespace';
 import { NodeTaintController } from './node-taints';
 import { ReplicaSetController } from './replicaset';
+import { StatefulSetController } from './statefulset';
+import { VolumeController } from './volumes';
 
 interface Controller {
   start(): void;
@@ -25,6 +29,10 @@ export function startControllers(ctx: ClusterContext): { stop(): void } {
     new LoadBalancerController(ctx),
     new DaemonSetController(ctx),
     new NamespaceController(ctx),
+    new VolumeController(ctx),
+    new StatefulSetController(ctx),
+    new JobController(ctx),
+    new CronJobController(ctx),
   ];
   for (const c of controllers) c.start();
   return {
