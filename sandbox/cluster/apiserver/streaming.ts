@@ -13,6 +13,7 @@ import type { ClusterContext } from '../context';
 import type { ExecSession, LogOptions, PodIO } from '../kubelet/pod-io';
 import { toStatusError } from './http';
 import { parseResourcePath, queryFlag, queryInt } from './request';
+import { runSpdyPortForward, SPDY_PORTFORWARD_PROTOCOL } from './spdy';
 import type { RestContext } from './rest';
 
 function noKubelet(): StatusError {
@@ -54,15 +55,27 @@ export async function handleLogs(rc: RestContext, podIO: PodIO | undefined): Pro
 // ---------------- WebSocket upgrades ----------------
 
 const EXEC_PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io', 'v3.channel.k8s.io', 'v2.channel.k8s.io', 'channel.k8s.io'];
-const PORTFORWARD_PROTOCOLS = ['v4.channel.k8s.io', 'portforward.k8s.io'];
+const PORTFORWARD_PROTOCOLS = [SPDY_PORTFORWARD_PROTOCOL, 'v4.channel.k8s.io', 'portforward.k8s.io'];
+
+/**
+ * `SPDY/3.1+portforward.k8s.io` contains a '/', which the ws package rejects as a subprotocol
+ * token. We hand ws a stand-in and put the real name back into the 101 response.
+ */
+const SPDY_STANDIN = 'kubelab-spdy-portforward';
 
 const wss = new WebSocketServer({
   noServer: true,
   perMessageDeflate: false,
   handleProtocols: (protocols) => {
+    if (protocols.has(SPDY_STANDIN)) return SPDY_STANDIN;
     for (const p of [...EXEC_PROTOCOLS, ...PORTFORWARD_PROTOCOLS]) if (protocols.has(p)) return p;
     return false;
   },
+});
+wss.on('headers', (headers: string[]) => {
+  for (let i = 0; i < headers.length; i++) {
+    if (headers[i].toLowerCase() === `sec-websocket-protocol: ${SPDY_STANDIN}`) headers[i] = `Sec-WebSocket-Protocol: ${SPDY_PORTFORWARD_PROTOCOL}`;
+  }
 });
 
 export interface UpgradeContext {
@@ -211,7 +224,17 @@ function runExec(ws: WebSocket, session: ExecSession, want: { stdout: boolean; s
   );
 }
 
+function requestedProtocols(req: IncomingMessage): string[] {
+  return String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+}
+
 function startPortForward(req: IncomingMessage, socket: Socket, head: Buffer, podIO: PodIO, namespace: string, pod: string, q: URLSearchParams): void {
+  if (requestedProtocols(req).includes(SPDY_PORTFORWARD_PROTOCOL)) {
+    // kubectl: SPDY tunnelled through the WebSocket; ports arrive as stream headers.
+    req.headers['sec-websocket-protocol'] = SPDY_STANDIN;
+    wss.handleUpgrade(req, socket, head, (ws) => runSpdyPortForward(ws, podIO, namespace, pod));
+    return;
+  }
   const ports = q.getAll('ports').flatMap((p) => p.split(',')).filter(Boolean).map(Number);
   if (ports.length === 0 || ports.some((p) => !Number.isInteger(p) || p < 1 || p > 65535)) throw badRequest('query parameter "ports" must name at least one port between 1 and 65535');
   wss.handleUpgrade(req, socket, head, (ws) => {
