@@ -24,12 +24,20 @@ export interface ClusterOptions {
 
 export type EventType = 'Normal' | 'Warning';
 
+/** Optional event details (kubelets: the container as `spec.containers{nginx}`, and their node as source host). */
+export interface EventDetails {
+  /** `involvedObject.fieldPath`; kubectl describe prints it before the message. */
+  fieldPath?: string;
+  /** `source.host` / `reportingInstance`. */
+  host?: string;
+}
+
 export interface EventRecorder {
   /**
    * Records a core/v1 Event about `involved` (like client-go's recorder: repeated identical events
    * bump `count` and `lastTimestamp` instead of creating new objects).
    */
-  record(involved: KubeObject, type: EventType, reason: string, message: string, component: string): void;
+  record(involved: KubeObject, type: EventType, reason: string, message: string, component: string, details?: EventDetails): void;
 }
 
 export type AdmissionOperation = 'CREATE' | 'UPDATE' | 'DELETE';

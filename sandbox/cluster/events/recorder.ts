@@ -2,7 +2,7 @@
 // message, component) within the dedupe window bumps `count` and `lastTimestamp` instead of
 // creating a new Event object.
 import { REF } from '../api/registry';
-import type { EventRecorder, EventType } from '../context';
+import type { EventDetails, EventRecorder, EventType } from '../context';
 import type { KubeObject, Store } from '../store/types';
 
 const DEDUPE_WINDOW_MS = 10 * 60 * 1000;
@@ -21,11 +21,12 @@ export class StoreEventRecorder implements EventRecorder {
     private readonly host?: string,
   ) {}
 
-  record(involved: KubeObject, type: EventType, reason: string, message: string, component: string): void {
+  record(involved: KubeObject, type: EventType, reason: string, message: string, component: string, details: EventDetails = {}): void {
     const meta = involved.metadata ?? {};
     const namespace = meta.namespace || 'default';
     const now = this.now();
-    const key = [meta.uid ?? `${namespace}/${meta.name}`, involved.kind, type, reason, message, component].join('\u0000');
+    const host = details.host ?? this.host;
+    const key = [meta.uid ?? `${namespace}/${meta.name}`, involved.kind, details.fieldPath ?? '', type, reason, message, component, host ?? ''].join('\u0000');
     try {
       const prev = this.recent.get(key);
       if (prev && now.getTime() - prev.at < DEDUPE_WINDOW_MS) {
@@ -50,17 +51,18 @@ export class StoreEventRecorder implements EventRecorder {
         uid: meta.uid,
         apiVersion: involved.apiVersion,
         resourceVersion: meta.resourceVersion,
+        ...(details.fieldPath ? { fieldPath: details.fieldPath } : {}),
       },
       reason,
       message,
-      source: this.host ? { component, host: this.host } : { component },
+      source: host ? { component, host } : { component },
       firstTimestamp: timestamp(now),
       lastTimestamp: timestamp(now),
       count: 1,
       type,
       eventTime: null,
       reportingComponent: component,
-      reportingInstance: this.host ?? '',
+      reportingInstance: host ?? '',
     };
     try {
       this.store.create(REF.events, event);

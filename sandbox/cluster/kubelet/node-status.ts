@@ -72,9 +72,9 @@ export class NodeAgent {
     this.postStatus(true);
     this.renewLease();
     const created = this.ctx.store.get(REF.nodes, undefined, this.node.name) ?? node;
-    this.ctx.events.record(created, 'Normal', 'Starting', 'Starting kubelet.', 'kubelet');
-    this.ctx.events.record(created, 'Normal', 'NodeAllocatableEnforced', 'Updated Node Allocatable limit across pods', 'kubelet');
-    this.ctx.events.record(created, 'Normal', 'NodeReady', `Node ${this.node.name} status is now: NodeReady`, 'kubelet');
+    this.ctx.events.record(created, 'Normal', 'Starting', 'Starting kubelet.', 'kubelet', { host: this.node.name });
+    this.ctx.events.record(created, 'Normal', 'NodeAllocatableEnforced', 'Updated Node Allocatable limit across pods', 'kubelet', { host: this.node.name });
+    this.ctx.events.record(created, 'Normal', 'NodeReady', `Node ${this.node.name} status is now: NodeReady`, 'kubelet', { host: this.node.name });
     this.timers.every(LEASE_RENEW_MS, () => this.renewLease());
     this.timers.every(STATUS_REPORT_MS, () => this.postStatus(false));
     return created;

@@ -152,9 +152,11 @@ export class PodWorker {
     }
   }
 
-  private event(type: 'Normal' | 'Warning', reason: string, message: string): void {
+  /** Records an event; container events carry `spec.containers{name}` as fieldPath like the kubelet's. */
+  private event(type: 'Normal' | 'Warning', reason: string, message: string, container?: ContainerRecord): void {
+    const fieldPath = container ? `spec.${container.init ? 'initContainers' : 'containers'}{${container.name}}` : undefined;
     try {
-      this.ctx.events.record(this.pod, type, reason, message, 'kubelet');
+      this.ctx.events.record(this.pod, type, reason, message, 'kubelet', { fieldPath, host: this.deps.nodeName });
     } catch {
       // Events are best effort, as in Kubernetes.
     }
@@ -335,7 +337,7 @@ export class PodWorker {
       if (hash === r.specHash) continue;
       r.specHash = hash;
       if (r.current && !r.current.exit) {
-        this.event('Normal', 'Killing', `Container ${r.name} definition changed, will be restarted`);
+        this.event('Normal', 'Killing', `Container ${r.name} definition changed, will be restarted`, r);
         this.stopProbes(r.name);
         await this.deps.runtime.killContainer(r.current.id, this.graceSeconds(this.spec.terminationGracePeriodSeconds ?? 30));
         // Not a crash: restart at once.
@@ -367,7 +369,7 @@ export class PodWorker {
       if (wait > 0) {
         const shown = goDuration(r.crashBackoffMs!).replace(/^(\d+)s$/, '$1s');
         r.waiting = { reason: 'CrashLoopBackOff', message: `back-off ${shown} restarting failed container=${r.name} pod=${this.podKey}` };
-        this.event('Warning', 'BackOff', `Back-off restarting failed container ${r.name} in pod ${this.podKey}`);
+        this.event('Warning', 'BackOff', `Back-off restarting failed container ${r.name} in pod ${this.podKey}`, r);
         this.timers.cancel(r.backoffTimer);
         r.backoffTimer = this.timers.after(wait + 1, () => this.poke());
         return;
@@ -383,7 +385,7 @@ export class PodWorker {
     } catch (err) {
       if (!(err instanceof EnvResolutionError)) throw err;
       r.waiting = { reason: 'CreateContainerConfigError', message: err.message };
-      this.event('Warning', 'Failed', `Error: ${err.message}`);
+      this.event('Warning', 'Failed', `Error: ${err.message}`, r);
       this.timers.cancel(r.backoffTimer);
       r.backoffTimer = this.timers.after(this.scaledBackoff(CRASH_BACKOFF_INITIAL_MS), () => this.poke());
       return;
@@ -395,7 +397,7 @@ export class PodWorker {
     } catch (err) {
       if (!(err instanceof ContainerStartError)) throw err;
       r.waiting = { reason: err.reason, message: err.message };
-      this.event('Warning', 'Failed', `Error: ${err.message}`);
+      this.event('Warning', 'Failed', `Error: ${err.message}`, r);
       r.crashBackoffMs ??= CRASH_BACKOFF_INITIAL_MS;
       this.timers.cancel(r.backoffTimer);
       r.backoffTimer = this.timers.after(this.scaledBackoff(r.crashBackoffMs), () => this.poke());
@@ -408,20 +410,20 @@ export class PodWorker {
       r.restartCount++;
     }
     r.current = undefined;
-    this.event('Normal', 'Created', `Created container: ${r.name}`);
+    this.event('Normal', 'Created', 'Container created', r);
     try {
       const started = await rt.startContainer(id);
       r.current = { id, startedAt: started.startedAt, ready: !r.spec.readinessProbe, started: !r.spec.startupProbe };
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      this.event('Warning', 'Failed', `Error: failed to start container "${r.name}": ${message}`);
+      this.event('Warning', 'Failed', `Error: failed to start container "${r.name}": ${message}`, r);
       const at = this.ctx.now();
       r.current = { id, startedAt: at, exit: { exitCode: 128, reason: 'StartError', message, startedAt: at, finishedAt: at }, ready: false, started: false };
       r.waiting = { reason: 'RunContainerError', message };
       return;
     }
     r.waiting = undefined;
-    this.event('Normal', 'Started', `Started container ${r.name}`);
+    this.event('Normal', 'Started', 'Container started', r);
     this.watchExit(r, id);
     this.startProbes(r);
     // Show Running at once; the loop posts the full status when it finishes.
@@ -455,8 +457,8 @@ export class PodWorker {
     if (!parseImageReference(image)) {
       const message = `Failed to apply default image tag "${image}": couldn't parse image name "${image}": invalid reference format`;
       r.waiting = { reason: 'InvalidImageName', message };
-      this.event('Warning', 'InspectFailed', message);
-      this.event('Warning', 'Failed', 'Error: InvalidImageName');
+      this.event('Warning', 'InspectFailed', message, r);
+      this.event('Warning', 'Failed', 'Error: InvalidImageName', r);
       return undefined;
     }
     const policy = this.pullPolicy(r.spec);
@@ -464,12 +466,12 @@ export class PodWorker {
     if (policy === 'Never' && !present) {
       const message = `Container image "${image}" is not present with pull policy of Never`;
       r.waiting = { reason: 'ErrImageNeverPull', message };
-      this.event('Warning', 'ErrImageNeverPull', message);
-      this.event('Warning', 'Failed', 'Error: ErrImageNeverPull');
+      this.event('Warning', 'ErrImageNeverPull', message, r);
+      this.event('Warning', 'Failed', 'Error: ErrImageNeverPull', r);
       return undefined;
     }
     if (present && policy !== 'Always') {
-      this.event('Normal', 'Pulled', `Container image "${image}" already present on machine`);
+      this.event('Normal', 'Pulled', `Container image "${image}" already present on machine and can be accessed by the pod`, r);
       r.imageInfo = present;
       return present;
     }
@@ -477,25 +479,25 @@ export class PodWorker {
     const backoff = r.imageBackoff;
     if (backoff && now < backoff.until) {
       r.waiting = { reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}": ErrImagePull: ${backoff.lastError}` };
-      this.event('Normal', 'BackOff', `Back-off pulling image "${image}"`);
-      this.event('Warning', 'Failed', 'Error: ImagePullBackOff');
+      this.event('Normal', 'BackOff', `Back-off pulling image "${image}"`, r);
+      this.event('Warning', 'Failed', 'Error: ImagePullBackOff', r);
       this.timers.cancel(r.backoffTimer);
       r.backoffTimer = this.timers.after(backoff.until - now + 1, () => this.poke());
       return undefined;
     }
-    this.event('Normal', 'Pulling', `Pulling image "${image}"`);
+    this.event('Normal', 'Pulling', `Pulling image "${image}"`, r);
     const t0 = Date.now();
     try {
       const info = await rt.pullImage(image, node);
       const took = goDuration(Date.now() - t0);
-      this.event('Normal', 'Pulled', `Successfully pulled image "${image}" in ${took} (${took} including waiting). Image size: ${info.size} bytes.`);
+      this.event('Normal', 'Pulled', `Successfully pulled image "${image}" in ${took} (${took} including waiting). Image size: ${info.size} bytes.`, r);
       r.imageBackoff = undefined;
       r.imageInfo = info;
       return info;
     } catch (err) {
       if (!(err instanceof ImagePullError)) throw err;
-      this.event('Warning', 'Failed', `Failed to pull image "${image}": ${err.message}`);
-      this.event('Warning', 'Failed', 'Error: ErrImagePull');
+      this.event('Warning', 'Failed', `Failed to pull image "${image}": ${err.message}`, r);
+      this.event('Warning', 'Failed', 'Error: ErrImagePull', r);
       r.waiting = { reason: 'ErrImagePull', message: err.message };
       const durationMs = backoff ? Math.min(backoff.durationMs * 2, CRASH_BACKOFF_MAX_MS) : CRASH_BACKOFF_INITIAL_MS;
       const until = this.ctx.now().getTime() + this.scaledBackoff(durationMs);
@@ -568,7 +570,7 @@ export class PodWorker {
 
   private onProbeResult(r: ContainerRecord, id: string, kind: ProbeKind, probe: ProbeSpec, transition: 'failed' | 'succeeded' | 'failure' | 'success', output: string): void {
     if (r.current?.id !== id || r.current.exit || this.terminating) return;
-    if (transition === 'failure') this.event('Warning', 'Unhealthy', `${kind} probe failed: ${output}`);
+    if (transition === 'failure') this.event('Warning', 'Unhealthy', `${kind} probe failed: ${output}`, r);
     if (kind === 'Readiness') {
       const ready = transition === 'succeeded' ? true : transition === 'failed' ? false : r.current.ready;
       if (ready !== r.current.ready) {
@@ -579,7 +581,7 @@ export class PodWorker {
     }
     if (transition !== 'failed') return;
     // Liveness or startup probe gave up: kill; the restart policy decides what happens next.
-    this.event('Normal', 'Killing', `Container ${r.name} failed ${kind.toLowerCase()} probe, will be restarted`);
+    this.event('Normal', 'Killing', `Container ${r.name} failed ${kind.toLowerCase()} probe, will be restarted`, r);
     this.stopProbes(r.name);
     const grace = probe.terminationGracePeriodSeconds ?? this.spec.terminationGracePeriodSeconds ?? 30;
     void this.deps.runtime.killContainer(id, this.graceSeconds(grace)).catch(() => undefined);
@@ -607,7 +609,7 @@ export class PodWorker {
     const kills: Promise<void>[] = [];
     for (const r of this.records.values()) {
       if (!r.current || r.current.exit) continue;
-      if (!this.deletedFromStore) this.event('Normal', 'Killing', `Stopping container ${r.name}`);
+      if (!this.deletedFromStore) this.event('Normal', 'Killing', `Stopping container ${r.name}`, r);
       kills.push(rt.killContainer(r.current.id, this.deletedFromStore ? 0 : this.graceSeconds(grace)).catch(() => undefined));
     }
     await Promise.all(kills);

@@ -29,7 +29,7 @@ export interface KubeletHarness {
   kubelets: RunningKubelets;
   createPod(name: string, spec: Record<string, unknown>, nodeName?: string, namespace?: string): KubeObject;
   pod(name: string, namespace?: string): KubeObject | undefined;
-  events(name: string): Array<{ type: string; reason: string; message: string; count: number }>;
+  events(name: string): Array<{ type: string; reason: string; message: string; count: number; fieldPath?: string; host?: string }>;
   stop(): Promise<void>;
 }
 
@@ -54,7 +54,7 @@ export async function startHarness(opts: StartKubeletsOptions & { options?: Part
         .list(REF.events)
         .items.filter((e) => (e.involvedObject as { name?: string }).name === name)
         .sort((a, b) => String(a.metadata.name).localeCompare(String(b.metadata.name)))
-        .map((e) => ({ type: e.type as string, reason: e.reason as string, message: e.message as string, count: e.count as number }));
+        .map((e) => ({ type: e.type as string, reason: e.reason as string, message: e.message as string, count: e.count as number, fieldPath: (e.involvedObject as { fieldPath?: string }).fieldPath, host: (e.source as { host?: string }).host }));
     },
     async stop() {
       await kubelets.stop();

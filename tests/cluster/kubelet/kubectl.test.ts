@@ -68,8 +68,8 @@ describeWithKubectl('kubelets through the real kubectl', () => {
     const row = await eventually('get pod web -o wide', (o) => /web\s+1\/1\s+Running/.test(o), 'web Running');
     expect(row).toMatch(/web\s+1\/1\s+Running\s+0\s+\S+\s+172\.16\.(221|103|132)\.\d+\s+w[123]-k8s/);
     const describe = await kubectlOk('describe pod web');
-    expect(describe).toMatch(/Normal\s+Pulling\s+\S+\s+kubelet\s+Pulling image "nginx"/);
-    expect(describe).toMatch(/Normal\s+Started\s+\S+\s+kubelet\s+Started container web/);
+    expect(describe).toMatch(/Normal\s+Pulling\s+\S+\s+kubelet\s+spec\.containers\{web\}: Pulling image "nginx"/);
+    expect(describe).toMatch(/Normal\s+Started\s+\S+\s+kubelet\s+spec\.containers\{web\}: Container started/);
     const logs = await cluster.kubectl('logs web');
     expect(logs.code).toBe(0);
     expect(logs.stdout).toBe('');

@@ -40,8 +40,9 @@ describe('pod lifecycle on the simulated runtime', () => {
     expect(reasons).toEqual(['Pulling', 'Pulled', 'Created', 'Started']);
     expect(events[0].message).toBe('Pulling image "nginx"');
     expect(events[1].message).toMatch(/^Successfully pulled image "nginx" in \d+(\.\d+)?m?s \(\d+(\.\d+)?m?s including waiting\)\. Image size: \d+ bytes\.$/);
-    expect(events[2].message).toBe('Created container: nginx');
-    expect(events[3].message).toBe('Started container nginx');
+    expect(events[2].message).toBe('Container created');
+    expect(events[3].message).toBe('Container started');
+    expect(events.every((e) => e.fieldPath === 'spec.containers{nginx}' && e.host === 'w2-k8s')).toBe(true);
   });
 
   test('pods on one node get distinct increasing IPs; IfNotPresent uses the cached image', async () => {
@@ -53,7 +54,7 @@ describe('pod lifecycle on the simulated runtime', () => {
     const ipB = (b.status as { podIP: string }).podIP;
     expect(ipA).toMatch(/^172\.16\.221\./);
     expect(Number(ipB.split('.')[3])).toBeGreaterThan(Number(ipA.split('.')[3]));
-    expect(h.events('b').find((e) => e.reason === 'Pulled')?.message).toBe('Container image "nginx:1.16.0" already present on machine');
+    expect(h.events('b').find((e) => e.reason === 'Pulled')?.message).toBe('Container image "nginx:1.16.0" already present on machine and can be accessed by the pod');
   });
 
   test('an unknown tag gives ErrImagePull, then ImagePullBackOff with back-off events; the pod stays Pending', async () => {
