@@ -2,7 +2,7 @@
 // group-version (`GET /openapi/v3/<gv>`), and the unknown-field check behind `fieldValidation`.
 // Everything is generated from Kubernetes' own published schema (see swagger.ts) and cached.
 
-import { buildDocument, groupVersions } from './v3';
+import { buildDocument, documentHash, groupVersions } from './v3';
 
 export { findUnknownFields } from './unknown-fields';
 
@@ -10,8 +10,8 @@ export { findUnknownFields } from './unknown-fields';
 export function openapiV3Paths(): Record<string, { serverRelativeURL: string }> {
   const out: Record<string, { serverRelativeURL: string }> = {};
   for (const gv of groupVersions()) {
-    const built = buildDocument(gv);
-    if (built) out[gv] = { serverRelativeURL: `/openapi/v3/${gv}?hash=${built.hash}` };
+    const hash = documentHash(gv);
+    if (hash) out[gv] = { serverRelativeURL: `/openapi/v3/${gv}?hash=${hash}` };
   }
   return out;
 }
@@ -23,5 +23,5 @@ export function openapiV3Document(gvPath: string): object | undefined {
 
 /** The stable hash in the serverRelativeURL; serve the document with `ETag: "<hash>"`. */
 export function openapiV3Hash(gvPath: string): string | undefined {
-  return buildDocument(gvPath.replace(/^\/+|\/+$/g, ''))?.hash;
+  return documentHash(gvPath.replace(/^\/+|\/+$/g, ''));
 }

@@ -110,7 +110,9 @@ interface BuiltDocument {
   hash: string;
 }
 let index: Map<string, string[]> | undefined;
+/** Documents are cached once requested; the discovery map only needs their hashes, kept separately. */
 const documents = new Map<string, BuiltDocument>();
+const hashes = new Map<string, string>();
 
 /** Group-version path ('api/v1', 'apis/apps/v1') -> swagger paths belonging to it. */
 function pathIndex(): Map<string, string[]> {
@@ -130,9 +132,27 @@ export function groupVersions(): string[] {
   return [...pathIndex().keys()];
 }
 
+/** The stable content hash of a group-version's document, without keeping the document. */
+export function documentHash(gvPath: string): string | undefined {
+  const known = hashes.get(gvPath) ?? documents.get(gvPath)?.hash;
+  if (known) return known;
+  const built = generate(gvPath);
+  if (built) hashes.set(gvPath, built.hash);
+  return built?.hash;
+}
+
 export function buildDocument(gvPath: string): BuiltDocument | undefined {
   const cached = documents.get(gvPath);
   if (cached) return cached;
+  const built = generate(gvPath);
+  if (built) {
+    documents.set(gvPath, built);
+    hashes.set(gvPath, built.hash);
+  }
+  return built;
+}
+
+function generate(gvPath: string): BuiltDocument | undefined {
   const paths = pathIndex().get(gvPath);
   if (!paths) return undefined;
   const spec = swagger();
@@ -158,7 +178,5 @@ export function buildDocument(gvPath: string): BuiltDocument | undefined {
     },
   };
   const hash = createHash('sha512').update(JSON.stringify(doc)).digest('hex').slice(0, 128).toUpperCase();
-  const built = { doc, hash };
-  documents.set(gvPath, built);
-  return built;
+  return { doc, hash };
 }
