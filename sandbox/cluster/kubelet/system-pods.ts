@@ -92,9 +92,80 @@ export class SystemObjects {
 
   /** Creates everything that is missing. */
   ensure(): void {
+    this.ensureConfig();
     this.ensureServices();
     this.ensureAddons();
     for (const node of this.ctx.options.nodes) if (node.controlPlane) this.ensureStaticPods(node);
+  }
+
+  /** Service accounts and the ConfigMaps kubeadm writes (the add-on pods mount some of them). */
+  private ensureConfig(): void {
+    const o = this.ctx.options;
+    for (const name of ['calico-kube-controllers', 'calico-node', 'coredns', 'kube-proxy']) {
+      createIfMissing(this.ctx, REF.serviceaccounts, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: 'kube-system' } });
+    }
+    const cm = (name: string, data: Record<string, string>, labels?: Record<string, string>): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'kube-system', ...(labels ? { labels } : {}) }, data });
+    const dnsDomain = 'cluster.local';
+    createIfMissing(
+      this.ctx,
+      REF.configmaps,
+      cm('coredns', {
+        Corefile: [
+          '.:53 {',
+          '    errors',
+          '    health {',
+          '       lameduck 5s',
+          '    }',
+          '    ready',
+          `    kubernetes ${dnsDomain} in-addr.arpa ip6.arpa {`,
+          '       pods insecure',
+          '       fallthrough in-addr.arpa ip6.arpa',
+          '       ttl 30',
+          '    }',
+          '    prometheus :9153',
+          '    forward . /etc/resolv.conf {',
+          '       max_concurrent 1000',
+          '    }',
+          '    cache 30 {',
+          '       disable success cluster.local',
+          '       disable denial cluster.local',
+          '    }',
+          '    loop',
+          '    reload',
+          '    loadbalance',
+          '}',
+          '',
+        ].join('\n'),
+      }),
+    );
+    createIfMissing(
+      this.ctx,
+      REF.configmaps,
+      cm(
+        'kube-proxy',
+        {
+          'config.conf': ['apiVersion: kubeproxy.config.k8s.io/v1alpha1', 'bindAddress: 0.0.0.0', `clusterCIDR: ${o.podCIDR}`, 'kind: KubeProxyConfiguration', 'mode: ""', ''].join('\n'),
+          'kubeconfig.conf': ['apiVersion: v1', 'kind: Config', 'clusters:', '- cluster:', '    certificate-authority: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt', `    server: https://${o.nodes.find((n) => n.controlPlane)?.internalIP ?? '127.0.0.1'}:6443`, '  name: default', ''].join('\n'),
+        },
+        { app: 'kube-proxy' },
+      ),
+    );
+    createIfMissing(
+      this.ctx,
+      REF.configmaps,
+      cm('kubeadm-config', {
+        ClusterConfiguration: [
+          'apiVersion: kubeadm.k8s.io/v1beta4',
+          'kind: ClusterConfiguration',
+          `kubernetesVersion: ${KUBERNETES_VERSION}`,
+          'networking:',
+          `  dnsDomain: ${dnsDomain}`,
+          `  podSubnet: ${o.podCIDR}`,
+          `  serviceSubnet: ${o.serviceCIDR}`,
+          '',
+        ].join('\n'),
+      }),
+    );
   }
 
   private ensureServices(): void {
@@ -161,12 +232,22 @@ export class SystemObjects {
                 command: ['/usr/local/bin/kube-proxy', '--config=/var/lib/kube-proxy/config.conf', '--hostname-override=$(NODE_NAME)'],
                 env: [{ name: 'NODE_NAME', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'spec.nodeName' } } }],
                 securityContext: { privileged: true },
+                volumeMounts: [
+                  { mountPath: '/var/lib/kube-proxy', name: 'kube-proxy' },
+                  { mountPath: '/run/xtables.lock', name: 'xtables-lock' },
+                  { mountPath: '/lib/modules', name: 'lib-modules', readOnly: true },
+                ],
               },
             ],
             hostNetwork: true,
             nodeSelector: { 'kubernetes.io/os': 'linux' },
             priorityClassName: 'system-node-critical',
             serviceAccountName: 'kube-proxy',
+            volumes: [
+              { name: 'kube-proxy', configMap: { name: 'kube-proxy', defaultMode: 420 } },
+              { name: 'xtables-lock', hostPath: { path: '/run/xtables.lock', type: 'FileOrCreate' } },
+              { name: 'lib-modules', hostPath: { path: '/lib/modules', type: '' } },
+            ],
             tolerations: [{ operator: 'Exists' }],
           },
         },
@@ -247,8 +328,10 @@ export class SystemObjects {
                 resources: { limits: { memory: '170Mi' }, requests: { cpu: '100m', memory: '70Mi' } },
                 livenessProbe: { httpGet: { path: '/health', port: 8080, scheme: 'HTTP' }, initialDelaySeconds: 60, timeoutSeconds: 5, successThreshold: 1, failureThreshold: 5 },
                 readinessProbe: { httpGet: { path: '/ready', port: 8181, scheme: 'HTTP' } },
+                volumeMounts: [{ mountPath: '/etc/coredns', name: 'config-volume', readOnly: true }],
               },
             ],
+            volumes: [{ name: 'config-volume', configMap: { name: 'coredns', items: [{ key: 'Corefile', path: 'Corefile' }], defaultMode: 420 } }],
             dnsPolicy: 'Default',
             nodeSelector: CONTROL_PLANE_SELECTOR,
             priorityClassName: 'system-cluster-critical',
