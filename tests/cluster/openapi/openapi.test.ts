@@ -1,4 +1,4 @@
-import { findUnknownFields, openapiV3Document, openapiV3Hash, openapiV3Paths } from '../../../sandbox/cluster/apiserver/openapi';
+import { findUnknownFields, openapiV3Document, openapiV3Hash, openapiV3Paths, patchMeta } from '../../../sandbox/cluster/apiserver/openapi';
 import { findUnknownFieldsWithSchema } from '../../../sandbox/cluster/apiserver/openapi/unknown-fields';
 
 type Doc = {
@@ -96,5 +96,19 @@ describe('findUnknownFields', () => {
   });
   test('kinds without a built-in schema are not checked', () => {
     expect(findUnknownFields({ apiVersion: 'example.com/v1', kind: 'Widget', spec: { anything: 1 } })).toEqual([]);
+  });
+});
+
+describe('patchMeta', () => {
+  test('reads merge keys and list types through refs and list items', () => {
+    expect(patchMeta('apps/v1', 'Deployment', ['spec', 'template', 'spec', 'containers'])).toEqual({ patchStrategy: 'merge', patchMergeKey: 'name' });
+    expect(patchMeta('apps/v1', 'Deployment', ['spec', 'template', 'spec', 'containers', 'ports'])).toEqual({ patchStrategy: 'merge', patchMergeKey: 'containerPort', listType: 'map', listMapKeys: ['containerPort', 'protocol'] });
+    expect(patchMeta('v1', 'Service', ['spec', 'ports'])).toEqual({ patchStrategy: 'merge', patchMergeKey: 'port', listType: 'map', listMapKeys: ['port', 'protocol'] });
+    expect(patchMeta('v1', 'Pod', ['metadata', 'finalizers'])).toEqual({ patchStrategy: 'merge' });
+    expect(patchMeta('v1', 'Pod', ['spec', 'containers', 'command'])).toEqual({});
+  });
+  test('unknown kinds and paths give undefined', () => {
+    expect(patchMeta('example.com/v1', 'Widget', ['spec'])).toBeUndefined();
+    expect(patchMeta('v1', 'Pod', ['spec', 'nope'])).toBeUndefined();
   });
 });

@@ -25,3 +25,5 @@ export function openapiV3Document(gvPath: string): object | undefined {
 export function openapiV3Hash(gvPath: string): string | undefined {
   return documentHash(gvPath.replace(/^\/+|\/+$/g, ''));
 }
+
+export { patchMeta, type PatchMeta } from './patch-meta';
