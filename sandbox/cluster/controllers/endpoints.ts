@@ -210,9 +210,12 @@ export class EndpointsController {
     const name = svc.metadata.name!;
     const groups = new Map<string, { ports: EndpointPort[]; endpoints: Spec[] }>();
     for (const ep of eps) {
-      const key = JSON.stringify(ep.ports);
+      // discovery/v1 EndpointPort.name is a pointer the controller always sets ("" when unnamed);
+      // kubectl describe dereferences it.
+      const ports = ep.ports.map((p) => ({ name: p.name ?? '', port: p.port, protocol: p.protocol, ...(p.appProtocol ? { appProtocol: p.appProtocol } : {}) }));
+      const key = JSON.stringify(ports);
       let g = groups.get(key);
-      if (!g) groups.set(key, (g = { ports: ep.ports, endpoints: [] }));
+      if (!g) groups.set(key, (g = { ports, endpoints: [] }));
       g.endpoints.push({
         addresses: [ep.ip],
         conditions: { ready: ep.ready, serving: ep.terminating ? isPodReady(ep.pod) : ep.ready, terminating: ep.terminating },
