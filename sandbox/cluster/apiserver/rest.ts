@@ -2,7 +2,7 @@
 // status, scale, binding and eviction subresources.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { badRequest, notFound, StatusError } from '../api/errors';
-import { apiVersionOf, REF, RESOURCES, type ResourceInfo } from '../api/registry';
+import { apiVersionOf, REF, type ResourceInfo } from '../api/registry';
 import { labelSelectorFromObject, labelSelectorToString, parseFieldSelector, parseLabelSelector } from '../api/selectors';
 import type { ClusterContext } from '../context';
 import type { DeleteOptions, KubeObject, ResourceRef } from '../store/types';
@@ -305,27 +305,15 @@ export function deleteObject(ctx: ClusterContext, info: ResourceInfo, namespace:
 }
 
 /**
- * Namespaces are deleted with their contents: the namespace turns Terminating, every namespaced
- * object in it is deleted (pods immediately), then the namespace itself goes away.
+ * Deleting a namespace marks it Terminating; with its `kubernetes` finalizer it keeps existing
+ * (deletionTimestamp set) until the namespace controller has emptied it and removed the finalizer.
  */
 function deleteNamespace(ctx: ClusterContext, ns: KubeObject, opts: DeleteOptions): KubeObject {
   const name = ns.metadata.name!;
-  if (['default', 'kube-system', 'kube-public', 'kube-node-lease'].includes(name)) {
+  if (['default', 'kube-system', 'kube-public'].includes(name)) {
     throw new StatusError(403, 'Forbidden', `namespaces "${name}" is forbidden: this namespace may not be deleted`, { name, kind: 'namespaces' });
   }
-  ctx.store.mutate(REF.namespaces, undefined, name, (n) => ({ ...n, status: { ...((n.status as object) ?? {}), phase: 'Terminating' } }), { subresource: 'status' });
-  for (const r of RESOURCES) {
-    if (!r.namespaced || !r.verbs.includes('list')) continue;
-    const ref = refOf(r);
-    for (const obj of ctx.store.list(ref, { namespace: name }).items) {
-      try {
-        if (obj.metadata.finalizers?.length) ctx.store.update(ref, { ...obj, metadata: { ...obj.metadata, finalizers: [] } });
-        if (ctx.store.get(ref, name, obj.metadata.name!)) ctx.store.delete(ref, name, obj.metadata.name!, { gracePeriodSeconds: 0 });
-      } catch (err) {
-        if (!(err instanceof StatusError && err.code === 404)) throw err;
-      }
-    }
-  }
+  ctx.store.mutate(REF.namespaces, undefined, name, (n) => ((n.status as { phase?: string } | undefined)?.phase === 'Terminating' ? undefined : { ...n, status: { ...((n.status as object) ?? {}), phase: 'Terminating' } }), { subresource: 'status' });
   return ctx.store.delete(REF.namespaces, undefined, name, opts);
 }
 

@@ -61,6 +61,17 @@ function specPart(obj: KubeObject): string {
   return JSON.stringify(rest);
 }
 
+/**
+ * What still holds a deleted object: metadata.finalizers, and for namespaces spec.finalizers
+ * (the namespace controller removes `kubernetes` once the namespace is empty).
+ */
+function pendingFinalizers(obj: KubeObject): string[] {
+  const meta = obj.metadata.finalizers ?? [];
+  if (obj.kind !== 'Namespace') return meta;
+  const spec = ((obj.spec as { finalizers?: string[] } | undefined)?.finalizers ?? []) as string[];
+  return [...meta, ...spec];
+}
+
 const GENERATE_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
 export function randomSuffix(n = 5): string {
@@ -200,7 +211,7 @@ export class MemoryStore implements Store {
     if (m.finalizers && m.finalizers.length === 0) delete m.finalizers;
 
     // Removing the last finalizer of an object that is being deleted removes it.
-    if (m.deletionTimestamp && !(m.finalizers?.length)) {
+    if (m.deletionTimestamp && pendingFinalizers(next).length === 0) {
       m.resourceVersion = String(++this.rv);
       bucket.delete(key);
       this.commit(ref, 'DELETED', next, current);
@@ -248,7 +259,8 @@ export class MemoryStore implements Store {
     if (opts.propagationPolicy === 'Orphan' && !finalizers.includes('orphan')) finalizers.push('orphan');
 
     const graceful = this.gracePeriodFor(ref, current, opts);
-    if (finalizers.length > 0 || graceful !== undefined) {
+    const specFinalizers = pendingFinalizers(current).length - (current.metadata.finalizers ?? []).length;
+    if (finalizers.length > 0 || specFinalizers > 0 || graceful !== undefined) {
       if (finalizers.length) m.finalizers = finalizers;
       if (!m.deletionTimestamp || (graceful !== undefined && graceful < (m.deletionGracePeriodSeconds ?? Infinity))) {
         const grace = graceful ?? 0;

@@ -128,6 +128,17 @@ describe('MemoryStore', () => {
     expect(events[0].type).toBe('DELETED');
   });
 
+  it('keeps a deleted namespace until its spec finalizers are gone', () => {
+    const s = new MemoryStore();
+    const namespaces = { group: '', resource: 'namespaces' };
+    s.create(namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' }, spec: { finalizers: ['kubernetes'] } });
+    expect(s.delete(namespaces, undefined, 'team').metadata.deletionTimestamp).toBeDefined();
+    s.mutate(namespaces, undefined, 'team', (ns) => ({ ...ns, status: { phase: 'Terminating' } }), { subresource: 'status' });
+    expect(s.get(namespaces, undefined, 'team')).toBeDefined();
+    s.mutate(namespaces, undefined, 'team', (ns) => ({ ...ns, spec: {} }));
+    expect(s.get(namespaces, undefined, 'team')).toBeUndefined();
+  });
+
   it('deletes bound pods gracefully when a kubelet finishes deletions', () => {
     const s = new MemoryStore({ gracefulPodDeletion: true });
     s.create(pods, pod('bound', {}, 'w1-k8s'));
