@@ -49,15 +49,15 @@ maybe('kubectl get renders our Tables', () => {
     expect(out.split('\n')[0].split(/\s{2,}/)).toEqual(['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE']);
     expect(out).toMatch(/^web-1\s+1\/1\s+Running\s+0\s+2m\d+s$/m);
     expect(out).toMatch(/^web-2\s+0\/1\s+Pending\s+0\s+2m\d+s$/m);
-  });
+  }, 60_000);
   test('-o wide shows the priority 1 columns', async () => {
     const out = await kubectl('get', 'pods', '-o', 'wide');
     expect(out.split('\n')[0].split(/\s{2,}/)).toEqual(['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE', 'IP', 'NODE', 'NOMINATED NODE', 'READINESS GATES']);
     expect(out).toMatch(/^web-1\s+1\/1\s+Running\s+0\s+2m\d+s\s+10\.244\.1\.5\s+w1-k8s\s+<none>\s+<none>$/m);
-  });
+  }, 60_000);
   test('--show-labels reads labels from the PartialObjectMetadata rows', async () => {
     const out = await kubectl('get', 'pods', '--show-labels');
     expect(out).toMatch(/^web-1\s+1\/1\s+Running\s+0\s+2m\d+s\s+app=web$/m);
     expect(out).toMatch(/^web-2\s+.*\s+<none>$/m);
-  });
+  }, 60_000);
 });
