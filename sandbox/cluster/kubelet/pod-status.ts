@@ -28,6 +28,8 @@ export interface PodStatusInput {
   podIP?: string;
   startTime?: Date;
   terminalPhase?: 'Succeeded' | 'Failed';
+  /** status.reason / status.message of a pod the kubelet failed (e.g. DeadlineExceeded). */
+  terminalReason?: { reason: string; message: string };
   now: Date;
   /** Runtime scheme for container IDs (`containerd`). */
   scheme?: string;
@@ -187,6 +189,10 @@ export function buildPodStatus(input: PodStatusInput): Record<string, unknown> {
   if (input.podIP) {
     status.podIP = input.podIP;
     status.podIPs = [{ ip: input.podIP }];
+  }
+  if (input.terminalReason) {
+    status.reason = input.terminalReason.reason;
+    status.message = input.terminalReason.message;
   }
   if (initContainerStatuses.length) status.initContainerStatuses = initContainerStatuses;
   else delete status.initContainerStatuses;

@@ -8,6 +8,7 @@ import type { KubeObject } from '../store/types';
 import { parseImageReference } from './image-ref';
 import { resolveEnv, EnvResolutionError } from './env';
 import { containerMounts, MountError, resolveVolumes } from './volumes';
+import { podDNS } from './dns';
 import { ProbeRunner, type ProbeKind, type ProbeSpec } from './probes';
 import { buildPodStatus, type ContainerRecord } from './pod-status';
 import { ContainerStartError, ImagePullError, type ContainerConfig, type ContainerExit, type ContainerRuntime, type ImageInfo, type PodSandboxSpec } from './runtime';
@@ -79,6 +80,8 @@ export class PodWorker {
   private initialStatus?: Record<string, unknown>;
   private volumeSources?: ReturnType<typeof resolveVolumes>;
   private mountRetryMs = 0;
+  private deadlineTimer?: NodeJS.Timeout;
+  private terminalReason?: { reason: string; message: string };
 
   constructor(
     private readonly deps: PodWorkerDeps,
@@ -191,6 +194,7 @@ export class PodWorker {
       if (this.finished || this.pod.metadata.deletionTimestamp) return this.poke();
     }
     await this.restartChangedContainers();
+    if (await this.enforceActiveDeadline()) return;
     if (!this.mountVolumes()) return this.writeStatus();
 
     const policy = spec.restartPolicy ?? 'Always';
@@ -263,6 +267,7 @@ export class PodWorker {
       podIP,
       hostNetwork: this.spec.hostNetwork === true,
       hostname: this.spec.hostname ?? this.pod.metadata.name!,
+      dns: podDNS(this.pod, this.ctx.options.serviceCIDR),
       pod: this.pod,
     };
   }
@@ -309,6 +314,40 @@ export class PodWorker {
       this.watchExit(r, id);
       this.startProbes(r);
     }
+  }
+
+  /**
+   * spec.activeDeadlineSeconds: once the pod has been active on the node that long, its containers
+   * are killed and it fails with reason DeadlineExceeded (like the kubelet's active deadline handler).
+   * Returns true when the pod has just failed.
+   */
+  private async enforceActiveDeadline(): Promise<boolean> {
+    const deadline = (this.spec as { activeDeadlineSeconds?: number }).activeDeadlineSeconds;
+    if (typeof deadline !== 'number' || deadline <= 0) return false;
+    const since = Date.parse(String((this.initialStatus as { startTime?: string } | undefined)?.startTime ?? '')) || this.startTime!.getTime();
+    const remaining = since + deadline * 1000 - this.ctx.now().getTime();
+    if (remaining > 0) {
+      this.timers.cancel(this.deadlineTimer);
+      this.deadlineTimer = this.timers.after(remaining + 5, () => this.poke());
+      return false;
+    }
+    const message = 'Pod was active on the node longer than the specified deadline';
+    this.event('Normal', 'DeadlineExceeded', message);
+    this.stopAllProbes();
+    const grace = this.graceSeconds(this.spec.terminationGracePeriodSeconds ?? 30);
+    await Promise.all(
+      [...this.records.values()].filter((r) => r.current && !r.current.exit).map((r) => {
+        this.event('Normal', 'Killing', `Stopping container ${r.name}`, r);
+        return this.deps.runtime.killContainer(r.current!.id, grace).catch(() => undefined);
+      }),
+    );
+    // Container exits seen from here on are the kill's, not crashes to restart.
+    for (const r of this.records.values()) if (r.current && !r.current.exit) r.current.exit = await this.deps.runtime.waitContainer(r.current.id);
+    this.terminalPhase = 'Failed';
+    this.terminalReason = { reason: 'DeadlineExceeded', message };
+    await this.deps.runtime.stopPod(this.uid).catch(() => undefined);
+    this.writeStatus();
+    return true;
   }
 
   /**
@@ -636,6 +675,7 @@ export class PodWorker {
       podIP: this.sandbox?.podIP,
       startTime: this.startTime,
       terminalPhase: this.terminalPhase,
+      terminalReason: this.terminalReason,
       now: this.ctx.now(),
     });
   }
@@ -658,6 +698,7 @@ export class PodWorker {
             podIP: this.sandbox?.podIP,
             startTime: this.startTime,
             terminalPhase: this.terminalPhase,
+            terminalReason: this.terminalReason,
             now: this.ctx.now(),
           });
           if (jsonEqual(current, next)) return undefined;

@@ -40,6 +40,8 @@ export interface PodSandboxSpec {
   hostNetwork: boolean;
   /** Pod hostname as seen inside (spec.hostname or the pod name). */
   hostname: string;
+  /** resolv.conf for the pod, computed by the kubelet from dnsPolicy/dnsConfig (ClusterFirst → kube-dns). */
+  dns: { nameservers: string[]; searches: string[]; options: string[] };
   pod: KubeObject;
 }
 

@@ -225,4 +225,13 @@ describe('pod lifecycle on the simulated runtime', () => {
     await waitFor(() => phase(h.pod('cfg')) === 'Running', 'cfg Running once the ConfigMap exists', 20_000);
     expect(await readAll(await h.kubelets.podIO.logs('default', 'cfg', {}))).toBe('hello from a configmap\nmode=blue\n');
   });
+
+  test('activeDeadlineSeconds fails the pod with DeadlineExceeded', async () => {
+    h.createPod('deadline', { activeDeadlineSeconds: 1, containers: [{ name: 'web', image: 'nginx' }] });
+    await waitFor(() => phase(h.pod('deadline')) === 'Running', 'deadline Running');
+    const failed = await waitFor(() => (phase(h.pod('deadline')) === 'Failed' ? h.pod('deadline') : undefined), 'deadline Failed', 20_000);
+    expect(failed.status).toMatchObject({ reason: 'DeadlineExceeded', message: 'Pod was active on the node longer than the specified deadline' });
+    expect(containerStatus(failed)!.state.terminated).toBeDefined();
+    expect(h.events('deadline').some((e) => e.reason === 'DeadlineExceeded')).toBe(true);
+  });
 });

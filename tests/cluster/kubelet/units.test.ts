@@ -94,3 +94,13 @@ describe('probe commands', () => {
     expect(await evaluateProbeCommand(['cat', '/tmp/missing'], ctx)).toEqual({ code: 1, output: "cat: can't open '/tmp/missing': No such file or directory\n" });
   });
 });
+
+describe('pod DNS', () => {
+  test('ClusterFirst points at kube-dns with the namespace search path; host network and dnsConfig', async () => {
+    const { podDNS } = await import('@/sandbox/cluster/kubelet/dns');
+    const pod = (spec: Record<string, unknown>) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'shop' }, spec });
+    expect(podDNS(pod({ dnsPolicy: 'ClusterFirst' }), '10.96.0.0/12')).toEqual({ nameservers: ['10.96.0.10'], searches: ['shop.svc.cluster.local', 'svc.cluster.local', 'cluster.local'], options: ['ndots:5'] });
+    expect(podDNS(pod({ hostNetwork: true }), '10.96.0.0/12').nameservers).toEqual(['1.1.1.1', '8.8.8.8']);
+    expect(podDNS(pod({ dnsPolicy: 'None', dnsConfig: { nameservers: ['9.9.9.9'], options: [{ name: 'ndots', value: '2' }] } }), '10.96.0.0/12')).toEqual({ nameservers: ['9.9.9.9'], searches: [], options: ['ndots:2'] });
+  });
+});
