@@ -51,7 +51,7 @@ function fieldManager(rc: RestContext): string {
 }
 
 /** fieldValidation=Strict rejects unknown fields; Warn (kubectl's default) returns Warning headers. */
-function checkUnknownFields(rc: RestContext, obj: KubeObject): string[] {
+function checkUnknownFields(rc: RestContext, obj: KubeObject, verb: 'create' | 'update' | 'patch' = 'patch'): string[] {
   const mode = rc.query.get('fieldValidation') ?? 'Warn';
   if (!['Strict', 'Warn', 'Ignore'].includes(mode)) throw badRequest(`fieldValidation: Unsupported value: "${mode}": supported values: "Ignore", "Strict", "Warn"`);
   if (mode === 'Ignore') return [];
@@ -59,7 +59,9 @@ function checkUnknownFields(rc: RestContext, obj: KubeObject): string[] {
   if (unknown.length === 0) return [];
   if (mode === 'Strict') {
     const msg = unknown.map((f) => `unknown field "${f}"`).join(', ');
-    throw badRequest(`strict decoding error: ${msg}`);
+    // Create and update decode a whole object, and Kubernetes says which type it was decoding.
+    const prefix = verb === 'patch' ? '' : `${obj.kind} in version "${rc.target.info.version}" cannot be handled as a ${obj.kind}: `;
+    throw badRequest(`${prefix}strict decoding error: ${msg}`);
   }
   return unknown.map((f) => `299 - "unknown field \\"${f}\\""`);
 }
@@ -191,7 +193,7 @@ export async function handleCreate(rc: RestContext): Promise<void> {
     if (!namespace) throw new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
     obj.metadata.namespace = namespace;
   }
-  const warnings = checkUnknownFields(rc, obj);
+  const warnings = checkUnknownFields(rc, obj, 'create');
   const created = createObject(rc.ctx, info, obj, writeOptions(rc));
   respondObject(rc, 201, created, warnings);
 }
@@ -201,7 +203,7 @@ export async function handleUpdate(rc: RestContext): Promise<void> {
   verbAllowed(info, 'update');
   const current = getOrThrow(rc);
   const obj = asKubeObject(await readObjectBody(rc.req, info.kind), info);
-  const warnings = checkUnknownFields(rc, obj);
+  const warnings = checkUnknownFields(rc, obj, 'update');
   const updated = updateObject(rc.ctx, info, current, obj, { ...writeOptions(rc), subresource: subresource === 'status' ? 'status' : undefined });
   respondObject(rc, 200, updated, warnings);
 }

@@ -53,12 +53,12 @@ describeKubectl('kubectl against the mini-cluster', () => {
   });
 
   it('creates from a file, refuses duplicates, and applies changes', async () => {
-    const created = await c.kubectl('create --validate=false -f -', { stdin: deployment(3) });
+    const created = await c.kubectl('create -f -', { stdin: deployment(3) });
     expect(created.stdout.trim()).toBe('deployment.apps/echo-hname created');
     const again = await c.kubectl('create --validate=false -f -', { stdin: deployment(3) });
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('Error from server (AlreadyExists): error when creating "STDIN": deployments.apps "echo-hname" already exists');
-    const applied = await c.kubectl('apply --validate=false -f -', { stdin: deployment(6) });
+    const applied = await c.kubectl('apply -f -', { stdin: deployment(6) });
     expect(applied.code).toBe(0);
     expect(applied.stderr).toContain('missing the kubectl.kubernetes.io/last-applied-configuration annotation');
     expect(applied.stdout.trim()).toBe('deployment.apps/echo-hname configured');
@@ -71,6 +71,16 @@ describeKubectl('kubectl against the mini-cluster', () => {
     expect(json.spec.revisionHistoryLimit).toBe(10);
     expect(json.spec.progressDeadlineSeconds).toBe(600);
     expect(json.spec.template.spec.containers[0]).toMatchObject({ imagePullPolicy: 'Always', terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File' });
+  });
+
+  it('rejects unknown fields (kubectl validates strictly on the server)', async () => {
+    const r = await c.kubectl('create -f -', { stdin: deployment(1).replace('replicas:', 'replicaz:').replace('name: echo-hname\n', 'name: typo\n') });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec.replicaz"');
+    const warned = await c.kubectl('create --validate=warn -f -', { stdin: deployment(1).replace('replicas:', 'replicaz:').replace('name: echo-hname\n', 'name: typo\n') });
+    expect(warned.stdout.trim()).toBe('deployment.apps/typo created');
+    expect(warned.stderr).toContain('unknown field "spec.replicaz"');
+    await c.kubectl('delete deploy typo');
   });
 
   it('runs a pod and shows it with Kubernetes defaults in -o yaml', async () => {
