@@ -62,6 +62,7 @@ export function nodeShouldRunDaemonPod(ds: KubeObject, node: KubeObject): boolea
 export class DaemonSetController {
   private readonly queue: WorkQueue;
   private watches: Watch[] = [];
+  private readonly nodeFingerprints = new Map<string, string>();
 
   constructor(private readonly ctx: ClusterContext) {
     this.queue = new WorkQueue((key) => this.sync(key), { onError: (key, err) => logError(key, err) });
@@ -75,7 +76,15 @@ export class DaemonSetController {
         const ref = controllerRefOf(ev.object);
         if (ref?.kind === 'DaemonSet') this.queue.add(objectKey(ev.object.metadata.namespace, ref.name));
       }),
-      store.watch(R.nodes, {}, () => this.enqueueAll()),
+      store.watch(R.nodes, {}, (ev) => {
+        // Heartbeats change nothing the controller looks at; only react to relevant changes.
+        const name = ev.object.metadata.name!;
+        const fp = ev.type === 'DELETED' ? '' : nodeFingerprint(ev.object);
+        if (this.nodeFingerprints.get(name) === fp) return;
+        if (fp) this.nodeFingerprints.set(name, fp);
+        else this.nodeFingerprints.delete(name);
+        this.enqueueAll();
+      }),
     );
   }
 
@@ -249,6 +258,11 @@ export class DaemonSetController {
     }, { subresource: 'status' });
     if (minReady) this.queue.addAfter(objectKey(ds.metadata.namespace, ds.metadata.name!), minReady * 1000 + 50);
   }
+}
+
+function nodeFingerprint(node: KubeObject): string {
+  const ready = (((node.status as Spec)?.conditions ?? []) as Spec[]).find((c) => c.type === 'Ready')?.status;
+  return JSON.stringify([node.metadata.labels ?? {}, (node.spec as Spec)?.taints ?? [], (node.spec as Spec)?.unschedulable ?? false, ready]);
 }
 
 function sortKeys(v: unknown): unknown {

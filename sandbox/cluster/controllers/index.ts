@@ -4,12 +4,14 @@ import { registerAdmissionHooks } from './admission';
 import { CronJobController } from './cronjob';
 import { DaemonSetController } from './daemonset';
 import { DeploymentController } from './deployment/controller';
+import { DisruptionController } from './disruption';
 import { EndpointsController } from './endpoints';
 import { GarbageCollector } from './garbage-collector';
 import { JobController } from './job';
 import { LoadBalancerController } from './load-balancer';
 import { NamespaceController } from './namespace';
 import { NodeTaintController } from './node-taints';
+import { PodGCController } from './pod-gc';
 import { ReplicaSetController } from './replicaset';
 import { StatefulSetController } from './statefulset';
 import { VolumeController } from './volumes';
@@ -33,6 +35,8 @@ export function startControllers(ctx: ClusterContext): { stop(): void } {
     new StatefulSetController(ctx),
     new JobController(ctx),
     new CronJobController(ctx),
+    new DisruptionController(ctx),
+    new PodGCController(ctx),
   ];
   for (const c of controllers) c.start();
   return {

@@ -45,3 +45,36 @@ describe('garbage collector', () => {
     await waitFor(() => !c.get(REFS.pods, 'default', 'dangling'), 'collected');
   });
 });
+
+describe('disruption controller and pod GC', () => {
+  let c: TestCluster;
+  afterEach(() => c?.stop());
+
+  it('keeps PodDisruptionBudget status', async () => {
+    c = startTestCluster();
+    c.create(REFS.deployments, deployment('web', { replicas: 3 }));
+    await waitFor(() => podsOf(c, 'web-').filter(isRunningReady).length === 3, '3 pods');
+    const pdbRef = { group: 'policy', resource: 'poddisruptionbudgets' };
+    c.create(pdbRef, { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'web', namespace: 'default' }, spec: { minAvailable: 2, selector: { matchLabels: { app: 'web' } } } });
+    c.create(pdbRef, { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'strict', namespace: 'default' }, spec: { maxUnavailable: '0%', selector: { matchLabels: { app: 'web' } } } });
+    const pdb = await waitFor(() => {
+      const p = c.get(pdbRef, 'default', 'web');
+      return (p?.status as any)?.expectedPods === 3 ? p : undefined;
+    }, 'pdb status');
+    expect(pdb!.status).toMatchObject({ currentHealthy: 3, desiredHealthy: 2, disruptionsAllowed: 1, expectedPods: 3 });
+    expect((pdb!.status as any).conditions[0]).toMatchObject({ type: 'DisruptionAllowed', status: 'True', reason: 'SufficientPods' });
+    const strict = await waitFor(() => {
+      const p = c.get(pdbRef, 'default', 'strict');
+      return (p?.status as any)?.expectedPods === 3 ? p : undefined;
+    }, 'strict status');
+    expect(strict!.status).toMatchObject({ disruptionsAllowed: 0, desiredHealthy: 3 });
+  });
+
+  it('removes pods bound to a deleted node', async () => {
+    c = startTestCluster();
+    c.create(REFS.pods, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'pinned', namespace: 'default' }, spec: { nodeName: 'w2-k8s', containers: [{ name: 'c', image: 'nginx' }] } });
+    await waitFor(() => isRunningReady(c.get(REFS.pods, 'default', 'pinned')!), 'running');
+    c.store.delete(REFS.nodes, undefined, 'w2-k8s');
+    await waitFor(() => !c.get(REFS.pods, 'default', 'pinned'), 'pod collected');
+  });
+});
