@@ -1,6 +1,8 @@
 // Formatting helpers shared by the printers; each mirrors an upstream Kubernetes helper so that
 // our Table cells are byte-identical to what a real API server returns.
 
+import { canonicalQuantity } from './quantity';
+
 /** apimachinery `duration.HumanDuration`: `45s`, `3m2s`, `15m`, `5h4m`, `30h`, `3d4h`, `20d`, `2y30d`, `9y`. */
 export function humanDuration(ms: number): string {
   const seconds = Math.trunc(ms / 1000);
@@ -136,10 +138,9 @@ export function accessModesString(modes: unknown): string {
   return out.join(',');
 }
 
-/** `%s` of a resource.Quantity from JSON (string or number); missing quantities print as `0`. */
+/** `%s` of a resource.Quantity from JSON (string or number), canonical; missing quantities print as `0`. */
 export function quantity(value: unknown): string {
-  if (typeof value === 'string' && value !== '') return value;
-  if (typeof value === 'number') return String(value);
+  if ((typeof value === 'string' && value !== '') || typeof value === 'number') return canonicalQuantity(value);
   return '0';
 }
 

@@ -12,6 +12,7 @@ import { clusterRoleBindingPrinter, controllerRevisionPrinter, defaultPrinter, e
 
 export type { TableColumnDefinition } from './columns';
 export { humanDuration } from './format';
+export { canonicalQuantity } from './quantity';
 
 const PRINTERS: Record<string, Printer> = {
   '/pods': podPrinter,
