@@ -19,6 +19,7 @@ export interface ContainerRecord {
   imageBackoff?: { durationMs: number; until: number; lastError: string };
   backoffTimer?: NodeJS.Timeout;
   skipBackoffOnce?: boolean;
+  lastBackoffEvent?: { window: number; at: number };
 }
 
 export interface PodStatusInput {

@@ -408,7 +408,7 @@ export class PodWorker {
       if (wait > 0) {
         const shown = goDuration(r.crashBackoffMs!).replace(/^(\d+)s$/, '$1s');
         r.waiting = { reason: 'CrashLoopBackOff', message: `back-off ${shown} restarting failed container=${r.name} pod=${this.podKey}` };
-        this.event('Warning', 'BackOff', `Back-off restarting failed container ${r.name} in pod ${this.podKey}`, r);
+        if (this.backoffEventDue(r, exit.finishedAt.getTime())) this.event('Warning', 'BackOff', `Back-off restarting failed container ${r.name} in pod ${this.podKey}`, r);
         this.timers.cancel(r.backoffTimer);
         r.backoffTimer = this.timers.after(wait + 1, () => this.poke());
         return;
@@ -469,6 +469,18 @@ export class PodWorker {
     this.writeStatus();
   }
 
+  /**
+   * Back-off events are repeated by the kubelet's periodic syncs, not by every status write: at
+   * most once per back-off window (keyed by `window`) and then every 10 s of real time.
+   */
+  private backoffEventDue(r: ContainerRecord, window: number): boolean {
+    const now = Date.now();
+    const last = r.lastBackoffEvent;
+    if (last && last.window === window && now - last.at < 10_000) return false;
+    r.lastBackoffEvent = { window, at: now };
+    return true;
+  }
+
   private watchExit(r: ContainerRecord, id: string): void {
     this.deps.runtime.waitContainer(id).then(
       (exit: ContainerExit) => {
@@ -518,8 +530,10 @@ export class PodWorker {
     const backoff = r.imageBackoff;
     if (backoff && now < backoff.until) {
       r.waiting = { reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}": ErrImagePull: ${backoff.lastError}` };
-      this.event('Normal', 'BackOff', `Back-off pulling image "${image}"`, r);
-      this.event('Warning', 'Failed', 'Error: ImagePullBackOff', r);
+      if (this.backoffEventDue(r, backoff.until)) {
+        this.event('Normal', 'BackOff', `Back-off pulling image "${image}"`, r);
+        this.event('Warning', 'Failed', 'Error: ImagePullBackOff', r);
+      }
       this.timers.cancel(r.backoffTimer);
       r.backoffTimer = this.timers.after(backoff.until - now + 1, () => this.poke());
       return undefined;
