@@ -156,10 +156,24 @@ function mergeKeyFor(field: string, path: string[]): string | undefined {
 /** Primitive lists with `patchStrategy:"merge"` (union instead of replace). */
 const MERGED_PRIMITIVE_LISTS = new Set(['finalizers']);
 
-function mergeList(field: string, path: string[], original: Json[], patch: Json[], order: Json[] | undefined): Json[] {
+/** Patch metadata of a list field from the schema: its merge key and whether it merges at all. */
+export type ListPatchMeta = (path: string[]) => { merge: boolean; mergeKey?: string } | undefined;
+
+let schemaMeta: ListPatchMeta | undefined;
+
+/** How a list merges: schema metadata when known, else the built-in table of Kubernetes' merge keys. */
+function listStrategy(field: string, path: string[]): { merge: boolean; key?: string } {
+  const meta = schemaMeta?.([...path, field]);
+  if (meta) return { merge: meta.merge, key: meta.merge ? meta.mergeKey : undefined };
   const key = mergeKeyFor(field, path);
+  return { merge: !!key || MERGED_PRIMITIVE_LISTS.has(field), key };
+}
+
+function mergeList(field: string, path: string[], original: Json[], patch: Json[], order: Json[] | undefined): Json[] {
+  const strategy = listStrategy(field, path);
+  const key = strategy.key;
   if (!key) {
-    if (MERGED_PRIMITIVE_LISTS.has(field) && patch.every((v) => !isObj(v))) {
+    if (strategy.merge && patch.every((v) => !isObj(v))) {
       const out = [...original];
       for (const v of patch) if (!out.some((o) => deepEqual(o, v))) out.push(v);
       return sortByOrder(out, order, undefined);
@@ -245,13 +259,22 @@ export function strategicMerge(original: Json, patch: Json, path: string[] = [])
     if (!k.startsWith('$setElementOrder/') || !Array.isArray(v)) continue;
     const field = k.slice('$setElementOrder/'.length);
     if (field in patch || !Array.isArray(out[field])) continue;
-    out[field] = sortByOrder(out[field] as Json[], v, mergeKeyFor(field, path));
+    out[field] = sortByOrder(out[field] as Json[], v, listStrategy(field, path).key);
   }
   if (retainKeys) for (const key of Object.keys(out)) if (!retainKeys.includes(key)) delete out[key];
   return out;
 }
 
-export function applyStrategicMergePatch(target: Json, patch: Json): Json {
+/**
+ * Applies a strategic merge patch. `meta` resolves list patch metadata from the object's schema
+ * (OpenAPI `x-kubernetes-patch-merge-key` / `-patch-strategy`); without it a built-in table is used.
+ */
+export function applyStrategicMergePatch(target: Json, patch: Json, meta?: ListPatchMeta): Json {
   if (!isObj(patch)) throw badRequest('the server rejected our request due to an error in our request: a strategic merge patch must be a JSON object');
-  return strategicMerge(target, patch, []);
+  schemaMeta = meta;
+  try {
+    return strategicMerge(target, patch, []);
+  } finally {
+    schemaMeta = undefined;
+  }
 }

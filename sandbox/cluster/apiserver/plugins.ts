@@ -12,6 +12,8 @@ export interface OpenApiModule {
   openapiV3Paths(): Record<string, { serverRelativeURL: string }>;
   openapiV3Document(gvPath: string): object | undefined;
   findUnknownFields(obj: KubeObject): string[];
+  openapiV3Hash?(gvPath: string): string | undefined;
+  patchMeta?(apiVersion: string, kind: string, path: string[]): { patchStrategy?: string; patchMergeKey?: string; listType?: string; listMapKeys?: string[] } | undefined;
 }
 
 export interface ProtobufModule {

@@ -9,7 +9,7 @@ import type { DeleteOptions, KubeObject, ResourceRef } from '../store/types';
 import { sendJson, sendStatus, successStatus } from './http';
 import { fieldSet, recordManagedFields, serverSideApply } from './managed-fields';
 import { createObject, updateObject, type WriteOptions } from './objects';
-import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch } from './patch';
+import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, type ListPatchMeta } from './patch';
 import { openapiModule, tablesModule } from './plugins';
 import { asKubeObject, outputShape, queryFlag, queryInt, readObjectBody, readPatchBody, type ResourceTarget } from './request';
 
@@ -208,6 +208,17 @@ export async function handleUpdate(rc: RestContext): Promise<void> {
   respondObject(rc, 200, updated, warnings);
 }
 
+/** List merge metadata for `kind` from the OpenAPI schema (when the OpenAPI module is present). */
+function schemaListMeta(apiVersion: string, kind: string): ListPatchMeta | undefined {
+  const lookup = openapiModule()?.patchMeta;
+  if (!lookup) return undefined;
+  return (path) => {
+    const m = lookup(apiVersion, kind, path);
+    if (!m) return undefined;
+    return { merge: (m.patchStrategy ?? '').split(',').includes('merge'), mergeKey: m.patchMergeKey };
+  };
+}
+
 function applyPatch(type: string, current: KubeObject, patch: unknown): unknown {
   switch (type) {
     case 'application/json-patch+json':
@@ -215,7 +226,7 @@ function applyPatch(type: string, current: KubeObject, patch: unknown): unknown 
     case 'application/merge-patch+json':
       return applyMergePatch(current, patch);
     case 'application/strategic-merge-patch+json':
-      return applyStrategicMergePatch(current, patch);
+      return applyStrategicMergePatch(current, patch, schemaListMeta(current.apiVersion, current.kind));
   }
   throw new StatusError(415, 'UnsupportedMediaType', `unsupported patch type ${type}`);
 }

@@ -169,7 +169,8 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
     if (path === '/openapi/v3') return sendJson(res, 200, { paths: mod.openapiV3Paths() });
     const doc = mod.openapiV3Document(path.slice('/openapi/v3/'.length));
     if (!doc) throw new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
-    sendJson(res, 200, doc, { 'Cache-Control': 'public, immutable' });
+    const hash = mod.openapiV3Hash?.(path.slice('/openapi/v3/'.length));
+    sendJson(res, 200, doc, { 'Cache-Control': 'public, immutable', ...(hash ? { ETag: `"${hash}"` } : {}) });
   }
 
   const server = https.createServer({ cert: opts.tls.cert, key: opts.tls.key }, (req: IncomingMessage, res: ServerResponse) => {

@@ -81,3 +81,24 @@ describe('JSON merge patch and JSON patch', () => {
     expect(() => applyJsonPatch({}, { op: 'add' })).toThrow(StatusError);
   });
 });
+
+describe('strategic merge patch with schema metadata', () => {
+  it('takes merge keys and strategies from the OpenAPI schema', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { patchMeta } = require('@/sandbox/cluster/apiserver/openapi') as { patchMeta: (a: string, k: string, p: string[]) => { patchStrategy?: string; patchMergeKey?: string } | undefined };
+    const meta = (path: string[]) => {
+      const m = patchMeta('v1', 'Pod', path);
+      return m ? { merge: (m.patchStrategy ?? '').split(',').includes('merge'), mergeKey: m.patchMergeKey } : undefined;
+    };
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p' },
+      spec: { containers: [{ name: 'c', image: 'nginx', ports: [{ containerPort: 80 }] }], tolerations: [{ key: 'a', operator: 'Exists' }] },
+    };
+    const out = applyStrategicMergePatch(pod, { spec: { containers: [{ name: 'c', ports: [{ containerPort: 81 }] }], tolerations: [{ key: 'b', operator: 'Exists' }] } }, meta) as typeof pod;
+    expect(out.spec.containers[0].ports).toEqual([{ containerPort: 80 }, { containerPort: 81 }]);
+    // Tolerations have no merge strategy: the patch replaces the list.
+    expect(out.spec.tolerations).toEqual([{ key: 'b', operator: 'Exists' }]);
+  });
+});
