@@ -7,12 +7,14 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { REF } from './api/registry';
 import { createApiServer } from './apiserver/server';
-import { optional } from './apiserver/plugins';
 import { loadOrCreateServingCerts } from './apiserver/tls';
 import type { ClusterContext, ClusterOptions, NodeSpecInput } from './context';
 import { AdmissionChain } from './events/admission';
 import { StoreEventRecorder } from './events/recorder';
+import { registerAdmission, startControllers } from './controllers';
+import { startKubelets, type ContainerRuntime } from './kubelet';
 import type { PodIO } from './kubelet/pod-io';
+import { startScheduler } from './scheduler';
 import { attachPersistence, MemoryStore, type Persistence } from './store';
 import type { KubeObject } from './store/types';
 
@@ -27,7 +29,7 @@ export interface StartClusterOptions {
   kubeconfigPath?: string;
   /** Multiplier for simulated delays (0 = instant, for tests). Default 1. */
   timeScale?: number;
-  /** Container runtime handed to the kubelets (default: theirs). */
+  /** Container runtime handed to the kubelets (a kubelet ContainerRuntime; default: the simulated one). */
   runtime?: unknown;
   /** Bearer token to require; random by default. */
   token?: string;
@@ -48,17 +50,6 @@ export interface RunningCluster {
 
 export const DEFAULT_NODES = ['m-k8s', 'w1-k8s', 'w2-k8s', 'w3-k8s'];
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
-
-interface ControllersModule {
-  startControllers(ctx: ClusterContext): { stop(): void };
-  registerAdmission?(admission: AdmissionChain, ctx: ClusterContext): void;
-}
-interface SchedulerModule {
-  startScheduler(ctx: ClusterContext): { stop(): void };
-}
-interface KubeletModule {
-  startKubelets(ctx: ClusterContext, opts: { runtime?: unknown }): Promise<{ podIO: PodIO; stop(): Promise<void> }>;
-}
 
 /** m-k8s is 192.168.1.10 and wN-k8s 192.168.1.10N, as in the course's Vagrant lab. */
 export function nodeInputs(names: string[]): NodeSpecInput[] {
@@ -128,13 +119,8 @@ export async function startCluster(opts: StartClusterOptions = {}): Promise<Runn
   const host = opts.host ?? '127.0.0.1';
   const token = opts.token ?? randomBytes(24).toString('base64url');
   const now = () => new Date();
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  const kubelets = optional<KubeletModule>('kubelets', './kubelet', () => require('./kubelet'));
-  const controllers = optional<ControllersModule>('controllers', './controllers', () => require('./controllers'));
-  const scheduler = optional<SchedulerModule>('scheduler', './scheduler', () => require('./scheduler'));
-  /* eslint-enable @typescript-eslint/no-require-imports */
-
-  const store = new MemoryStore({ now, gracefulPodDeletion: !!kubelets });
+  // The kubelets finish graceful pod deletions (gracePeriodSeconds 0 once containers stopped).
+  const store = new MemoryStore({ now, gracefulPodDeletion: true });
   let persistence: Persistence | undefined;
   if (opts.dataDir) persistence = attachPersistence(store, opts.dataDir);
 
@@ -151,25 +137,19 @@ export async function startCluster(opts: StartClusterOptions = {}): Promise<Runn
   admission.ctx = ctx;
   bootstrap(ctx);
 
-  controllers?.registerAdmission?.(admission, ctx);
+  registerAdmission(admission, ctx);
   const stops: (() => void | Promise<void>)[] = [];
   let podIO: PodIO | undefined;
   const certs = loadOrCreateServingCerts(opts.dataDir, host === '0.0.0.0' || host === '::' ? [] : [host]);
   const api = createApiServer({ ctx, token, podIO: () => podIO, accessLog: opts.accessLog ?? !!process.env.KUBELAB_APISERVER_LOG, tls: certs });
   try {
-    if (kubelets) {
-      const k = await kubelets.startKubelets(ctx, { runtime: opts.runtime });
-      podIO = k.podIO;
-      stops.push(() => k.stop());
-    }
-    if (controllers) {
-      const c = controllers.startControllers(ctx);
-      stops.push(() => c.stop());
-    }
-    if (scheduler) {
-      const s = scheduler.startScheduler(ctx);
-      stops.push(() => s.stop());
-    }
+    const kubelets = await startKubelets(ctx, { runtime: opts.runtime as ContainerRuntime | undefined });
+    podIO = kubelets.podIO;
+    stops.push(() => kubelets.stop());
+    const controllers = startControllers(ctx);
+    stops.push(() => controllers.stop());
+    const scheduler = startScheduler(ctx);
+    stops.push(() => scheduler.stop());
     const port = await api.listen(opts.port ?? 0, host);
     const url = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
     const kubeconfigPath = opts.kubeconfigPath ?? path.join(opts.dataDir ?? path.join(os.tmpdir(), `kubelab-cluster-${process.pid}-${port}`), 'kubeconfig');

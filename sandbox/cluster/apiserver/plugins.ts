@@ -1,8 +1,10 @@
-// Modules written alongside the API server (tables, OpenAPI, protobuf decoding). Each is loaded
-// once; when one is missing the API server falls back (generic tables, no OpenAPI, 415 for
-// protobuf) and says so once on stderr.
-import type { StatusError } from '../api/errors';
+// The modules written alongside the API server: server-side tables, OpenAPI documents and the
+// unknown-field check, and protobuf decoding. Kept behind small interfaces so the REST code only
+// depends on what it uses.
 import type { KubeObject, ResourceRef } from '../store/types';
+import * as openapi from './openapi';
+import * as protobuf from './protobuf';
+import * as tables from './tables';
 
 export interface TablesModule {
   toTable(ref: ResourceRef, items: KubeObject[], opts: { wide: boolean; includeObject: 'None' | 'Metadata' | 'Object'; now: Date }): object;
@@ -21,47 +23,14 @@ export interface ProtobufModule {
   decodeKubeProtobuf(body: Buffer): KubeObject;
 }
 
-export type { StatusError };
-
-const reported = new Set<string>();
-
-function isMissing(err: unknown, request: string): boolean {
-  const e = err as { code?: string; message?: string };
-  return e?.code === 'MODULE_NOT_FOUND' && typeof e.message === 'string' && e.message.includes(request);
-}
-
-/** Loads an optional sibling module; `undefined` (logged once) if it does not exist yet. */
-export function optional<T>(label: string, request: string, load: () => unknown): T | undefined {
-  try {
-    return load() as T;
-  } catch (err) {
-    if (!isMissing(err, request)) throw err;
-    if (!reported.has(label)) {
-      reported.add(label);
-      process.stderr.write(`mini-cluster: ${label} not available (${request} missing); using the fallback\n`);
-    }
-    return undefined;
-  }
-}
-
-let tables: TablesModule | undefined | null = null;
-let openapi: OpenApiModule | undefined | null = null;
-let protobuf: ProtobufModule | undefined | null = null;
-
 export function tablesModule(): TablesModule | undefined {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  if (tables === null) tables = optional<TablesModule>('server-side tables', './tables', () => require('./tables'));
   return tables;
 }
 
 export function openapiModule(): OpenApiModule | undefined {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  if (openapi === null) openapi = optional<OpenApiModule>('OpenAPI documents', './openapi', () => require('./openapi'));
   return openapi;
 }
 
 export function protobufModule(): ProtobufModule | undefined {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  if (protobuf === null) protobuf = optional<ProtobufModule>('protobuf decoding', './protobuf', () => require('./protobuf'));
   return protobuf;
 }
