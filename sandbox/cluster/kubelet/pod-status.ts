@@ -36,6 +36,11 @@ export interface PodStatusInput {
   scheme?: string;
 }
 
+/** An init container with `restartPolicy: Always` (a sidecar, Kubernetes 1.29+). */
+export function isSidecar(c: { restartPolicy?: string }): boolean {
+  return c.restartPolicy === 'Always';
+}
+
 let defaultScheme = 'containerd';
 /** Set once by startKubelets from the runtime's containerRuntimeVersion. */
 export function setContainerIDScheme(scheme: string): void {
@@ -85,6 +90,10 @@ function phaseOf(pod: KubeObject, records: Map<string, ContainerRecord>, termina
   const policy = spec.restartPolicy ?? 'Always';
   for (const c of spec.initContainers ?? []) {
     const r = records.get(c.name);
+    if (isSidecar(c)) {
+      if (!r?.current && !r?.last) return 'Pending';
+      continue;
+    }
     const exit = r?.current?.exit;
     if (exit && exit.exitCode !== 0 && policy === 'Never') return 'Failed';
     if (!exit || exit.exitCode !== 0) return 'Pending';
@@ -132,6 +141,10 @@ function qosClass(pod: KubeObject): string {
   return guaranteed ? 'Guaranteed' : 'Burstable';
 }
 
+function sidecarNamesOf(inits: ContainerSpec[]): Set<string> {
+  return new Set(inits.filter(isSidecar).map((c) => c.name));
+}
+
 export function buildPodStatus(input: PodStatusInput): Record<string, unknown> {
   const { pod, records, now } = input;
   const scheme = input.scheme ?? defaultScheme;
@@ -140,16 +153,23 @@ export function buildPodStatus(input: PodStatusInput): Record<string, unknown> {
   const phase = phaseOf(pod, records, input.terminalPhase);
   const terminal = phase === 'Succeeded' || phase === 'Failed';
   const inits = spec.initContainers ?? [];
-  const pendingInits = inits.filter((c) => records.get(c.name)?.current?.exit?.exitCode !== 0).map((c) => c.name);
+  const pendingInits = inits
+    .filter((c) => {
+      const r = records.get(c.name);
+      if (isSidecar(c)) return !(r?.current && !r.current.exit && r.current.started) && !r?.last;
+      return r?.current?.exit?.exitCode !== 0;
+    })
+    .map((c) => c.name);
   const initialized = pendingInits.length === 0;
   const containerStatuses = (spec.containers ?? []).map((c) => records.get(c.name)).filter((r): r is ContainerRecord => !!r).map((r) => containerStatus(r, scheme, initialized ? 'ContainerCreating' : 'PodInitializing', terminal));
   const initContainerStatuses = inits.map((c) => records.get(c.name)).filter((r): r is ContainerRecord => !!r).map((r) => containerStatus(r, scheme, 'PodInitializing', terminal));
   for (const s of initContainerStatuses) {
     // A finished init container is reported as terminated/Completed (and not ready… except it is "ready" once done).
     const st = s.state as { terminated?: { exitCode: number } };
-    if (st.terminated?.exitCode === 0) s.ready = true;
+    if (st.terminated?.exitCode === 0 && !sidecarNamesOf(inits).has(s.name as string)) s.ready = true;
   }
-  const unready = containerStatuses.filter((s) => !s.ready).map((s) => s.name as string);
+  const sidecarNames = new Set(inits.filter(isSidecar).map((c) => c.name));
+  const unready = [...initContainerStatuses.filter((s) => sidecarNames.has(s.name as string)), ...containerStatuses].filter((s) => !s.ready).map((s) => s.name as string);
   const allReady = unready.length === 0 && containerStatuses.length > 0;
 
   const prevConds = (prev.conditions ?? []) as Array<Record<string, unknown>>;

@@ -10,12 +10,14 @@ import { resolveEnv, EnvResolutionError } from './env';
 import { containerMounts, MountError, resolveVolumes } from './volumes';
 import { podDNS } from './dns';
 import { ProbeRunner, type ProbeKind, type ProbeSpec } from './probes';
-import { buildPodStatus, type ContainerRecord } from './pod-status';
+import { buildPodStatus, isSidecar, type ContainerRecord } from './pod-status';
 import { ContainerStartError, ImagePullError, type ContainerConfig, type ContainerExit, type ContainerRuntime, type ImageInfo, type PodSandboxSpec } from './runtime';
 import { goDuration, jsonEqual, scaled, Timers } from './time';
 
 export interface ContainerSpec {
   name: string;
+  /** Only on init containers: `Always` makes it a sidecar. */
+  restartPolicy?: string;
   image?: string;
   command?: string[];
   args?: string[];
@@ -180,7 +182,8 @@ export class PodWorker {
       await this.terminate();
       return;
     }
-    if (this.terminalPhase) return;
+    // A finished pod only reports (e.g. its sidecars stopping).
+    if (this.terminalPhase) return this.writeStatus();
     const spec = this.spec;
     for (const c of spec.initContainers ?? []) this.rec(c, true);
     for (const c of spec.containers ?? []) this.rec(c, false);
@@ -202,6 +205,21 @@ export class PodWorker {
     for (const c of spec.initContainers ?? []) {
       const r = this.rec(c, true);
       const exit = r.current?.exit;
+      if (isSidecar(c)) {
+        // A restartable init container (sidecar) only has to be started; it is restarted whenever it exits.
+        if (!r.current || exit) await this.ensureStarted(r);
+        if (r.current && !r.current.exit && r.current.started) continue;
+        if (!r.current && !r.last) {
+          initialized = false;
+          break;
+        }
+        if (r.current && !r.current.exit) {
+          // Started but its startup probe has not passed yet.
+          initialized = false;
+          break;
+        }
+        continue;
+      }
       if (r.current && !exit) {
         initialized = false;
         break;
@@ -590,7 +608,7 @@ export class PodWorker {
 
   private startProbes(r: ContainerRecord): void {
     this.stopProbes(r.name);
-    if (!r.current || r.init) return;
+    if (!r.current || (r.init && !isSidecar(r.spec))) return;
     const id = r.current.id;
     const runners: ProbeRunner[] = [];
     const make = (kind: ProbeKind, probe: ProbeSpec) =>

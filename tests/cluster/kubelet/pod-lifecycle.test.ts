@@ -234,4 +234,19 @@ describe('pod lifecycle on the simulated runtime', () => {
     expect(containerStatus(failed)!.state.terminated).toBeDefined();
     expect(h.events('deadline').some((e) => e.reason === 'DeadlineExceeded')).toBe(true);
   });
+
+  test('a sidecar (restartable init container) starts before the app, keeps running, and is stopped when a Job-style pod completes', async () => {
+    h.createPod('with-sidecar', {
+      restartPolicy: 'Never',
+      initContainers: [{ name: 'proxy', image: 'nginx', restartPolicy: 'Always' }],
+      containers: [{ name: 'task', image: 'busybox', command: ['sh', '-c', 'echo working; sleep 0.3'] }],
+    });
+    const running = await waitFor(() => (phase(h.pod('with-sidecar')) === 'Running' ? h.pod('with-sidecar') : undefined), 'with-sidecar Running');
+    const st = running.status as Record<string, any>;
+    expect(st.initContainerStatuses[0]).toMatchObject({ name: 'proxy', started: true, ready: true });
+    expect(Object.keys(st.initContainerStatuses[0].state)).toEqual(['running']);
+    const done = await waitFor(() => (phase(h.pod('with-sidecar')) === 'Succeeded' ? h.pod('with-sidecar') : undefined), 'with-sidecar Succeeded');
+    expect(containerStatus(done)!.state.terminated).toMatchObject({ exitCode: 0, reason: 'Completed' });
+    await waitFor(() => (h.pod('with-sidecar')!.status as Record<string, any>).initContainerStatuses[0].state.terminated, 'sidecar reported stopped');
+  });
 });
