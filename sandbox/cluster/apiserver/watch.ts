@@ -4,7 +4,7 @@
 // timeoutSeconds, and Table events for `kubectl get -w`.
 import type { ServerResponse } from 'node:http';
 import { badRequest, StatusError } from '../api/errors';
-import { parseLabelSelector } from '../api/selectors';
+import { parseFieldSelector, parseLabelSelector } from '../api/selectors';
 import type { KubeObject, ResourceRef, Watch, WatchEvent } from '../store/types';
 import { toStatusError } from './http';
 import { outputShape, queryFlag, queryInt } from './request';
@@ -26,6 +26,7 @@ export function handleWatch(rc: RestContext, activeWatches: Set<ServerResponse>)
   const labelSelector = q.get('labelSelector') ?? undefined;
   parseLabelSelector(labelSelector);
   let fieldSelector = q.get('fieldSelector') ?? undefined;
+  if (fieldSelector) parseFieldSelector(fieldSelector, ['metadata.name', 'metadata.namespace', ...info.fieldSelectors]);
   if (name) fieldSelector = [fieldSelector, `metadata.name=${name}`].filter(Boolean).join(',');
   const sendInitialEvents = q.has('sendInitialEvents') ? queryFlag(q, 'sendInitialEvents') : undefined;
   const rvMatch = q.get('resourceVersionMatch');

@@ -47,6 +47,16 @@ describeKubectl('kubectl against the mini-cluster', () => {
     expect(av.stdout.split('\n')).toEqual(expect.arrayContaining(['apps/v1', 'batch/v1', 'v1']));
   });
 
+  it('answers kubectl auth for the single admin user', async () => {
+    expect((await c.kubectl('auth can-i delete nodes')).stdout.trim()).toBe('yes');
+    expect((await c.kubectl('auth whoami')).stdout).toMatch(/Username\s+kubernetes-admin/);
+  });
+
+  it('refuses unsupported field selectors', async () => {
+    const r = await c.kubectl('get pods --field-selector spec.foo=bar');
+    expect(r.stderr).toContain('field label not supported: spec.foo');
+  });
+
   it('lists the system namespaces', async () => {
     const r = await c.kubectl('get ns -o name');
     expect(r.stdout.split('\n').filter(Boolean).sort()).toEqual(expect.arrayContaining(['namespace/default', 'namespace/kube-node-lease', 'namespace/kube-public', 'namespace/kube-system']));
