@@ -224,7 +224,7 @@ export class EndpointsController {
       });
     }
     if (groups.size === 0) groups.set('[]', { ports: [], endpoints: [] });
-    const labels = { ...(svc.metadata.labels ?? {}), [SERVICE_NAME_LABEL]: name, [MANAGED_BY_LABEL]: MANAGED_BY };
+    const labels: Record<string, string> = { ...(svc.metadata.labels ?? {}), [SERVICE_NAME_LABEL]: name, [MANAGED_BY_LABEL]: MANAGED_BY };
     if ((svc.spec as Spec).clusterIP === 'None') labels['service.kubernetes.io/headless'] = '';
     const existing = store.list(R.endpointSlices, { namespace: ns }).items.filter((s) => s.metadata.labels?.[SERVICE_NAME_LABEL] === name && s.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY);
     const wanted = [...groups.values()];

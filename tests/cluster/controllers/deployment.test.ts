@@ -170,9 +170,9 @@ describe('Deployment + ReplicaSet controllers with the scheduler', () => {
     (d.spec as any).template.spec.containers[0].image = 'nginx:1.16.0';
     c.update(REFS.deployments, d);
     await waitFor(() => running(c, 'rec-').length === 2 && running(c, 'rec-').every((p) => (p.spec as any).containers[0].image === 'nginx:1.16.0'), 'recreated');
-    const msgs = c.events('ScalingReplicaSet').map((e) => e.message);
-    const down = msgs.findIndex((m) => / from 2 to 0$/.test(m!));
-    const up = msgs.findIndex((m) => /from 0 to 2$/.test(m!) && msgs.indexOf(m) > 0);
+    const msgs = c.events('ScalingReplicaSet').map((e) => String(e.message));
+    const down = msgs.findIndex((m) => / from 2 to 0$/.test(m));
+    const up = msgs.findIndex((m) => /from 0 to 2$/.test(m) && msgs.indexOf(m) > 0);
     expect(down).toBeGreaterThanOrEqual(0);
     expect(up).toBeGreaterThan(down);
   });

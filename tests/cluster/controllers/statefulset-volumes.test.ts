@@ -28,8 +28,8 @@ describe('StatefulSet controller', () => {
     c.create(REFS.statefulSets, statefulSet(3));
     await waitFor(() => podsOf(c, 'web-').filter(isRunningReady).length === 3, '3 pods');
     expect(names(c)).toEqual(['web-0', 'web-1', 'web-2']);
-    const created = c.events('SuccessfulCreate').filter((e) => (e.involvedObject as any).kind === 'StatefulSet').map((e) => e.message);
-    expect(created.filter((m) => m!.startsWith('create Pod'))).toEqual(['create Pod web-0 in StatefulSet web successful', 'create Pod web-1 in StatefulSet web successful', 'create Pod web-2 in StatefulSet web successful']);
+    const created = c.events('SuccessfulCreate').filter((e) => (e.involvedObject as any).kind === 'StatefulSet').map((e) => String(e.message));
+    expect(created.filter((m) => m.startsWith('create Pod'))).toEqual(['create Pod web-0 in StatefulSet web successful', 'create Pod web-1 in StatefulSet web successful', 'create Pod web-2 in StatefulSet web successful']);
     expect(created).toContain('create Claim www-web-0 Pod web-0 in StatefulSet web success');
     const pod0 = c.get(REFS.pods, 'default', 'web-0')!;
     expect((pod0.spec as any).hostname).toBe('web-0');
