@@ -40,6 +40,14 @@ async function main(): Promise<void> {
     }, 30_000);
     console.log(`3-replica deployment Available: ${Date.now() - t0} ms`);
 
+    t0 = Date.now();
+    await kubectl('scale', 'deployment', 'bench', '--replicas=60');
+    await waitUntil(() => {
+      const d = store.get(REF.deployments, 'default', 'bench');
+      return ((d?.status as { availableReplicas?: number } | undefined)?.availableReplicas ?? 0) === 60;
+    }, 60_000);
+    console.log(`scale to 60 replicas → all Available: ${Date.now() - t0} ms; heap ${(process.memoryUsage().heapUsed / 1048576).toFixed(0)} MiB`);
+
     // Idle: let things settle, then measure this process's CPU over 20 s.
     await new Promise((r) => setTimeout(r, 3000));
     const rv0 = Number(store.currentResourceVersion());

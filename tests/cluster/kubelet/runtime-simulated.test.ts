@@ -1,0 +1,4 @@
+import { SimulatedRuntime } from '@/sandbox/cluster/kubelet/runtimes/simulated';
+import { describeRuntimeContract } from './runtime-contract';
+
+describeRuntimeContract('simulated', () => new SimulatedRuntime({ timeScale: 0 }));
