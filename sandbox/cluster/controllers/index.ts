@@ -14,6 +14,7 @@ import { NodeTaintController } from './node-taints';
 import { PodGCController } from './pod-gc';
 import { ReplicaSetController } from './replicaset';
 import { StatefulSetController } from './statefulset';
+import { TaintEvictionController } from './taint-eviction';
 import { VolumeController } from './volumes';
 
 interface Controller {
@@ -37,6 +38,7 @@ export function startControllers(ctx: ClusterContext): { stop(): void } {
     new CronJobController(ctx),
     new DisruptionController(ctx),
     new PodGCController(ctx),
+    new TaintEvictionController(ctx),
   ];
   for (const c of controllers) c.start();
   return {

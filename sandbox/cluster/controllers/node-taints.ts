@@ -1,7 +1,8 @@
-// The node lifecycle controller's TaintNodesByCondition part: `spec.unschedulable` (cordon) adds
-// `node.kubernetes.io/unschedulable:NoSchedule`, a Ready condition of False adds
-// `node.kubernetes.io/not-ready:NoSchedule` and Unknown adds `node.kubernetes.io/unreachable:NoSchedule`;
-// the taints go away when the cause does.
+// The node lifecycle controller's tainting: `spec.unschedulable` (cordon) adds
+// `node.kubernetes.io/unschedulable:NoSchedule`; a Ready condition of False adds
+// `node.kubernetes.io/not-ready` and Unknown adds `node.kubernetes.io/unreachable`, each with
+// NoSchedule (TaintNodesByCondition) and NoExecute (taint-based eviction) effects. The taints
+// go away when the cause does.
 import type { ClusterContext } from '../context';
 import type { KubeObject, Watch } from '../store/types';
 import { R, timestamp } from './util/meta';
@@ -19,15 +20,18 @@ interface Taint {
   timeAdded?: string;
 }
 
+/** `key:effect` strings of the taints this controller wants on the node. */
 export function desiredConditionTaints(node: KubeObject): string[] {
   const spec = (node.spec ?? {}) as Record<string, any>;
   const out: string[] = [];
-  if (spec.unschedulable) out.push(TaintUnschedulable);
+  if (spec.unschedulable) out.push(`${TaintUnschedulable}:NoSchedule`);
   const ready = (((node.status as any)?.conditions ?? []) as any[]).find((c) => c.type === 'Ready');
-  if (ready?.status === 'False') out.push(TaintNotReady);
-  else if (ready?.status === 'Unknown') out.push(TaintUnreachable);
+  const key = ready?.status === 'False' ? TaintNotReady : ready?.status === 'Unknown' ? TaintUnreachable : undefined;
+  if (key) out.push(`${key}:NoSchedule`, `${key}:NoExecute`);
   return out;
 }
+
+const managed = (t: Taint) => MANAGED.includes(t.key) && (t.effect === 'NoSchedule' || (t.effect === 'NoExecute' && t.key !== TaintUnschedulable));
 
 export class NodeTaintController {
   private readonly queue: WorkQueue;
@@ -52,13 +56,16 @@ export class NodeTaintController {
     const node = this.ctx.store.get(R.nodes, undefined, name);
     if (!node) return;
     const desired = desiredConditionTaints(node);
-    const current = (((node.spec as any)?.taints ?? []) as Taint[]).filter((t) => MANAGED.includes(t.key) && t.effect === 'NoSchedule').map((t) => t.key);
+    const current = (((node.spec as any)?.taints ?? []) as Taint[]).filter(managed).map((t) => `${t.key}:${t.effect}`);
     if (desired.length === current.length && desired.every((k) => current.includes(k))) return;
     this.ctx.store.mutate(R.nodes, undefined, name, (cur) => {
       const spec = ((cur.spec ??= {}) as Record<string, any>);
       const want = desiredConditionTaints(cur);
-      const taints = ((spec.taints ?? []) as Taint[]).filter((t) => !(MANAGED.includes(t.key) && t.effect === 'NoSchedule' && !want.includes(t.key)));
-      for (const key of want) if (!taints.some((t) => t.key === key && t.effect === 'NoSchedule')) taints.push({ key, effect: 'NoSchedule', timeAdded: timestamp(this.ctx.now()) });
+      const taints = ((spec.taints ?? []) as Taint[]).filter((t) => !(managed(t) && !want.includes(`${t.key}:${t.effect}`)));
+      for (const ke of want) {
+        const [key, effect] = ke.split(':');
+        if (!taints.some((t) => t.key === key && t.effect === effect)) taints.push({ key, effect, timeAdded: timestamp(this.ctx.now()) });
+      }
       if (JSON.stringify(taints) === JSON.stringify(spec.taints ?? [])) return undefined;
       if (taints.length) spec.taints = taints;
       else delete spec.taints;
