@@ -51,12 +51,23 @@ describeWithKubectl('kubelets through the real kubectl', () => {
     expect(taints).toEqual([{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }]);
   });
 
-  test('kube-system: static pods and coredns Running on m-k8s; kube-dns service', async () => {
+  test('kube-system: every pod Running like the notes (static pods, coredns ×2, calico/kube-proxy per node); kube-dns service', async () => {
     const out = await eventually(
       'get pods -n kube-system -o wide',
-      (o) => ['etcd-m-k8s', 'kube-apiserver-m-k8s', 'kube-controller-manager-m-k8s', 'kube-scheduler-m-k8s'].every((n) => new RegExp(`${n}\\s+1/1\\s+Running`).test(o)) && (o.match(/coredns-\S+\s+1\/1\s+Running/g) ?? []).length === 2,
-      'control-plane pods and coredns Running',
+      (o) => {
+        const rows = o.trim().split('\n').slice(1);
+        return rows.length === 15 && rows.every((r) => /\s1\/1\s+Running\s+0\s/.test(r));
+      },
+      '15 kube-system pods 1/1 Running',
     );
+    for (const n of ['etcd-m-k8s', 'kube-apiserver-m-k8s', 'kube-controller-manager-m-k8s', 'kube-scheduler-m-k8s']) expect(out).toMatch(new RegExp(`${n}\\s+1/1\\s+Running`));
+    expect(out.match(/coredns-\S+\s+1\/1\s+Running/g)).toHaveLength(2);
+    expect(out.match(/calico-kube-controllers-\S+\s+1\/1\s+Running/g)).toHaveLength(1);
+    for (const ds of ['calico-node', 'kube-proxy']) {
+      // Columns: NAME READY STATUS RESTARTS AGE IP NODE …
+      const nodes = out.split('\n').filter((r) => new RegExp(`^${ds}-[a-z0-9]{5}\\s`).test(r)).map((r) => r.split(/\s+/)[6]).sort();
+      expect(nodes).toEqual(['m-k8s', 'w1-k8s', 'w2-k8s', 'w3-k8s']);
+    }
     expect(out).toMatch(/etcd-m-k8s\s+1\/1\s+Running\s+0\s+\S+\s+192\.168\.1\.10\s+m-k8s/);
     expect(out).toMatch(/coredns-[a-z0-9]+-[a-z0-9]{5}\s+1\/1\s+Running\s+0\s+\S+\s+172\.16\.171\.\d+\s+m-k8s/);
     const svc = await kubectlOk('get svc -n kube-system kube-dns');
