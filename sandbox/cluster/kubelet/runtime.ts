@@ -162,6 +162,7 @@ export interface RuntimeLogOptions {
 }
 
 export interface RuntimeExecOptions {
+  /** Empty = attach to the container's main process (`kubectl attach`, `kubectl run -it`). */
   command: string[];
   tty: boolean;
   stdin: boolean;

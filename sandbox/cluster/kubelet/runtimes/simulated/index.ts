@@ -390,10 +390,11 @@ export class SimulatedRuntime implements ContainerRuntime {
     return out;
   }
 
-  async exec(containerID: string, _opts: RuntimeExecOptions): Promise<ExecSession> {
+  async exec(containerID: string, opts: RuntimeExecOptions): Promise<ExecSession> {
     const c = this.containers.get(containerID);
     const pod = c ? this.podName(c) : 'unknown';
-    throw badRequest(`pod ${pod} runs on the simulated runtime (no processes); start a sandbox with the \`full\` profile to exec into real containers`);
+    const what = opts.command.length === 0 ? 'attach to' : 'exec into';
+    throw badRequest(`pod ${pod} runs on the simulated runtime (no processes); start a sandbox with the \`full\` profile to ${what} real containers`);
   }
 
   async portForward(podUID: string, port: number): Promise<Duplex> {
