@@ -41,11 +41,6 @@ export function isSidecar(c: { restartPolicy?: string }): boolean {
   return c.restartPolicy === 'Always';
 }
 
-let defaultScheme = 'containerd';
-/** Set once by startKubelets from the runtime's containerRuntimeVersion. */
-export function setContainerIDScheme(scheme: string): void {
-  defaultScheme = scheme;
-}
 
 function terminated(exit: ContainerExit, id: string, scheme: string): Record<string, unknown> {
   return {
@@ -147,7 +142,7 @@ function sidecarNamesOf(inits: ContainerSpec[]): Set<string> {
 
 export function buildPodStatus(input: PodStatusInput): Record<string, unknown> {
   const { pod, records, now } = input;
-  const scheme = input.scheme ?? defaultScheme;
+  const scheme = input.scheme ?? 'containerd';
   const prev = (pod.status ?? {}) as Record<string, unknown>;
   const spec = pod.spec as { containers?: ContainerSpec[]; initContainers?: ContainerSpec[]; readinessGates?: unknown[] };
   const phase = phaseOf(pod, records, input.terminalPhase);

@@ -11,7 +11,7 @@ import { containerMounts, MountError, resolveVolumes } from './volumes';
 import { podDNS } from './dns';
 import { ProbeRunner, type ProbeKind, type ProbeSpec } from './probes';
 import { buildPodStatus, isSidecar, type ContainerRecord } from './pod-status';
-import { ContainerStartError, ImagePullError, type ContainerConfig, type ContainerExit, type ContainerRuntime, type ImageInfo, type PodSandboxSpec } from './runtime';
+import { ContainerStartError, containerIDScheme, ImagePullError, type ContainerConfig, type ContainerExit, type ContainerRuntime, type ImageInfo, type PodSandboxSpec } from './runtime';
 import { goDuration, jsonEqual, scaled, Timers } from './time';
 
 export interface ContainerSpec {
@@ -708,6 +708,7 @@ export class PodWorker {
       startTime: this.startTime,
       terminalPhase: this.terminalPhase,
       terminalReason: this.terminalReason,
+      scheme: containerIDScheme(this.deps.runtime),
       now: this.ctx.now(),
     });
   }
@@ -731,6 +732,7 @@ export class PodWorker {
             startTime: this.startTime,
             terminalPhase: this.terminalPhase,
             terminalReason: this.terminalReason,
+            scheme: containerIDScheme(this.deps.runtime),
             now: this.ctx.now(),
           });
           if (jsonEqual(current, next)) return undefined;
