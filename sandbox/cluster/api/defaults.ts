@@ -213,7 +213,8 @@ const byKind: Record<string, (o: KubeObject) => void> = {
 type Quantityish = Record<string, unknown> | undefined;
 
 function qosClass(spec: Obj): string {
-  const containers = [...((spec.containers as Obj[] | undefined) ?? []), ...((spec.initContainers as Obj[] | undefined) ?? [])];
+  const list = (v: unknown) => (Array.isArray(v) ? v.filter(isObj) : []);
+  const containers = [...list(spec.containers), ...list(spec.initContainers)];
   let anySet = false;
   let guaranteed = containers.length > 0;
   for (const c of containers) {

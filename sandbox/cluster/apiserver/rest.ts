@@ -11,6 +11,7 @@ import { fieldSet, recordManagedFields, serverSideApply } from './managed-fields
 import { createObject, updateObject, type WriteOptions } from './objects';
 import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, type ListPatchMeta } from './patch';
 import { openapiModule, tablesModule } from './plugins';
+import { findTypeError } from './type-check';
 import { asKubeObject, outputShape, queryFlag, queryInt, readObjectBody, readPatchBody, type ResourceTarget } from './request';
 
 export interface RestContext {
@@ -54,16 +55,41 @@ function fieldManager(rc: RestContext): string {
 function checkUnknownFields(rc: RestContext, obj: KubeObject, verb: 'create' | 'update' | 'patch' = 'patch'): string[] {
   const mode = rc.query.get('fieldValidation') ?? 'Warn';
   if (!['Strict', 'Warn', 'Ignore'].includes(mode)) throw badRequest(`fieldValidation: Unsupported value: "${mode}": supported values: "Ignore", "Strict", "Warn"`);
-  if (mode === 'Ignore') return [];
+  const typeError = findTypeError(obj);
+  if (typeError) {
+    const prefix = verb === 'patch' ? '' : `${obj.kind} in version "${rc.target.info.version}" cannot be handled as a ${obj.kind}: `;
+    throw badRequest(`${prefix}${typeError}`);
+  }
   const unknown = openapiModule()?.findUnknownFields(obj) ?? [];
   if (unknown.length === 0) return [];
+  if (mode === 'Ignore') {
+    dropFields(obj, unknown);
+    return [];
+  }
   if (mode === 'Strict') {
     const msg = unknown.map((f) => `unknown field "${f}"`).join(', ');
     // Create and update decode a whole object, and Kubernetes says which type it was decoding.
     const prefix = verb === 'patch' ? '' : `${obj.kind} in version "${rc.target.info.version}" cannot be handled as a ${obj.kind}: `;
     throw badRequest(`${prefix}strict decoding error: ${msg}`);
   }
+  // Like Kubernetes, fields the schema does not know are not stored.
+  dropFields(obj, unknown);
   return unknown.map((f) => `299 - "unknown field \\"${f}\\""`);
+}
+
+/** Removes fields given as paths like `spec.replicaz` or `spec.template.spec.containers[0].imagee`. */
+function dropFields(obj: KubeObject, paths: string[]): void {
+  for (const path of paths) {
+    const parts = path.match(/[^.[\]]+|\[\d+\]/g) ?? [];
+    let cur: unknown = obj;
+    for (let i = 0; i < parts.length && cur && typeof cur === 'object'; i++) {
+      const part = parts[i];
+      const key: string | number = part.startsWith('[') ? Number(part.slice(1, -1)) : part;
+      if (i === parts.length - 1) {
+        if (!Array.isArray(cur)) delete (cur as Record<string, unknown>)[key as string];
+      } else cur = (cur as Record<string | number, unknown>)[key];
+    }
+  }
 }
 
 function respondObject(rc: RestContext, code: number, obj: unknown, warnings: string[] = []): void {

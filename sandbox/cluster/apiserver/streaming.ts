@@ -185,6 +185,7 @@ function runExec(ws: WebSocket, session: ExecSession, want: { stdout: boolean; s
     stream.once('end', done);
     stream.once('error', done);
   };
+  session.stdin?.on('error', () => undefined);
   pipe(session.stdout, 1, want.stdout);
   pipe(session.stderr, 2, true);
   ws.on('message', (raw: Buffer) => {
@@ -202,6 +203,7 @@ function runExec(ws: WebSocket, session: ExecSession, want: { stdout: boolean; s
       }
     } else if (channel === 255 && v5 && payload[0] === 0) session.stdin?.end();
   });
+  ws.on('error', () => ws.terminate());
   ws.on('close', () => {
     session.stdin?.end();
     session.stdout.destroy();
@@ -275,6 +277,7 @@ function startPortForward(req: IncomingMessage, socket: Socket, head: Buffer, po
       }
       if (channel % 2 === 0 && payload.length) streams[channel / 2]?.write(payload);
     });
+    ws.on('error', () => ws.terminate());
     ws.on('close', () => streams.forEach((s) => s?.destroy()));
   });
 }

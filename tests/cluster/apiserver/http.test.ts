@@ -72,6 +72,42 @@ describe('mini-cluster API server over HTTPS', () => {
     expect((await request('GET', '/api/v1/namespaces/default/widgets')).status).toBe(404);
   });
 
+  it('answers garbage with 4xx Status errors and keeps serving', async () => {
+    const bodies = ['[]', '"str"', 'null', '{"metadata":"x"}', '{"metadata":{"name":7}}', '{"spec":"x","metadata":{"name":"g"}}', '{"metadata":{"name":"g","labels":{"a":1}}}', '{"metadata":{"name":"g"},"spec":{"containers":[1,null,"x"]}}', '{"metadata":{"name":"g"},"spec":{"replicas":-1,"selector":{"matchExpressions":[{"key":"a","operator":"Bogus"}]}}}'];
+    const targets = ['/api/v1/namespaces/default/pods', '/apis/apps/v1/namespaces/default/deployments', '/api/v1/namespaces/default/services', '/apis/batch/v1/namespaces/default/cronjobs'];
+    for (const path of targets) {
+      for (const body of bodies) {
+        const r = await request('POST', path, { body, headers: { 'Content-Type': 'application/json' } });
+        expect({ path, body, status: r.status }).toEqual({ path, body, status: expect.any(Number) });
+        expect(r.status).toBeGreaterThanOrEqual(400);
+        expect(r.status).toBeLessThan(500);
+        expect(json(r).kind).toBe('Status');
+      }
+    }
+    for (const [type, body] of [['application/json-patch+json', '{"op":1}'], ['application/merge-patch+json', 'nope'], ['application/strategic-merge-patch+json', '[1]'], ['application/apply-patch+yaml', ': : :'], ['application/strategic-merge-patch+json', '{"$bogus":1}']]) {
+      const r = await request('PATCH', '/api/v1/namespaces/default', { body, headers: { 'Content-Type': type } });
+      expect(r.status).toBeGreaterThanOrEqual(400);
+      expect(r.status).toBeLessThan(500);
+    }
+    // Every creatable resource, with specs of the wrong shape at various depths.
+    const { RESOURCES } = await import('@/sandbox/cluster/api/registry');
+    const junk: unknown[] = [1, 'x', [1], [{}], { template: 'x' }, { template: { spec: { containers: [{ name: 'c', image: 'i', ports: 'x', env: [1] }], volumes: [null] } } }, { ports: [{ port: 'x' }, null], selector: 'x' }, { jobTemplate: { spec: 'x' }, schedule: 1 }, { volumeClaimTemplates: [1, { spec: 'x' }], selector: { matchLabels: 'x' } }];
+    for (const info of RESOURCES.filter((r) => r.verbs.includes('create'))) {
+      const base = info.group ? `/apis/${info.group}/${info.version}` : `/api/${info.version}`;
+      const path = info.namespaced ? `${base}/namespaces/default/${info.resource}` : `${base}/${info.resource}`;
+      for (const spec of junk) {
+        const r = await request('POST', path, { body: JSON.stringify({ metadata: { name: 'junk' }, spec, data: spec, subsets: spec, target: spec }), headers: { 'Content-Type': 'application/json' } });
+        if (r.status >= 500) throw new Error(`${path} with spec ${JSON.stringify(spec)}: ${r.status} ${r.body}`);
+        if (r.status < 300 && process.env.SHOW_ACCEPTED) process.stdout.write(`accepted ${path} ${JSON.stringify(spec)}\n`);
+        if (r.status < 300) await request('DELETE', `${path}/junk?gracePeriodSeconds=0`);
+      }
+    }
+    expect((await request('GET', '/api/v1/namespaces/default/pods?labelSelector=a%20in%20(', {})).status).toBe(400);
+    expect((await request('GET', '/api/v1/namespaces/default/pods?limit=abc', {})).status).toBe(400);
+    expect((await request('GET', '/api/v1/namespaces/default/pods?continue=%%%', {})).status).toBe(400);
+    expect((await request('GET', '/healthz', { token: null })).body).toBe('ok');
+  });
+
   it('paginates lists with limit and continue', async () => {
     for (const n of ['p1', 'p2', 'p3']) {
       await request('POST', '/api/v1/namespaces/default/configmaps', { body: JSON.stringify({ metadata: { name: n, labels: { page: 'yes' } } }), headers: { 'Content-Type': 'application/json' } });

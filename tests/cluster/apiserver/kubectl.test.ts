@@ -90,7 +90,11 @@ describeKubectl('kubectl against the mini-cluster', () => {
     const warned = await c.kubectl('create --validate=warn -f -', { stdin: deployment(1).replace('replicas:', 'replicaz:').replace('name: echo-hname\n', 'name: typo\n') });
     expect(warned.stdout.trim()).toBe('deployment.apps/typo created');
     expect(warned.stderr).toContain('unknown field "spec.replicaz"');
+    // The unknown field is not stored, as in Kubernetes.
+    expect(JSON.parse((await c.kubectl('get deploy typo -o json')).stdout).spec.replicaz).toBeUndefined();
     await c.kubectl('delete deploy typo');
+    const typed = await c.kubectl('create -f -', { stdin: deployment(1).replace('replicas: 1', 'replicas: "three"').replace('name: echo-hname\n', 'name: typo\n') });
+    expect(typed.stderr).toContain('Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal string into Go struct field Deployment.spec.replicas of type int32');
   });
 
   it('runs a pod and shows it with Kubernetes defaults in -o yaml', async () => {
