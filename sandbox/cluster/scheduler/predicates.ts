@@ -2,6 +2,7 @@
 // TaintToleration, NodeAffinity (nodeSelector + required affinity), NodePorts and
 // NodeResourcesFit, with upstream's reason strings.
 import type { KubeObject } from '../store/types';
+import { interPodFilter, topologySpreadFilter } from './interpod';
 import { milliCPU, parseQuantity } from './quantity';
 
 export interface Taint {
@@ -157,8 +158,13 @@ export function hostPorts(pod: KubeObject): string[] {
   return out;
 }
 
+/** PreferNoSchedule taints the pod does not tolerate (TaintToleration score: fewer is better). */
+export function untoleratedPreferNoSchedule(node: KubeObject, tolerations: Toleration[] | undefined): number {
+  return nodeTaints(node).filter((t) => t.effect === 'PreferNoSchedule' && !tolerationsTolerateTaint(tolerations, t)).length;
+}
+
 /** Runs the filters in the default profile's order and stops at the first failing plugin. */
-export function filterNode(pod: KubeObject, info: NodeInfo, requests: Resources): FilterFailure | undefined {
+export function filterNode(pod: KubeObject, info: NodeInfo, requests: Resources, all: NodeInfo[] = [info]): FilterFailure | undefined {
   const spec = (pod.spec ?? {}) as Record<string, any>;
   const node = info.node;
   const tolerations = spec.tolerations as Toleration[] | undefined;
@@ -176,5 +182,10 @@ export function filterNode(pod: KubeObject, info: NodeInfo, requests: Resources)
   if (requests.milliCPU > 0 && info.requested.milliCPU + requests.milliCPU > info.allocatable.milliCPU) reasons.push('Insufficient cpu');
   if (requests.memory > 0 && info.requested.memory + requests.memory > info.allocatable.memory) reasons.push('Insufficient memory');
   if (reasons.length) return { reasons, unresolvable: false };
+  const eligible = all.filter((i) => nodeMatchesPodAffinity(pod, i.node));
+  const spread = topologySpreadFilter(pod, info, eligible);
+  if (spread) return { reasons: [spread.reason], unresolvable: spread.unresolvable };
+  const inter = interPodFilter(pod, info, all);
+  if (inter) return { reasons: [inter.reason], unresolvable: inter.unresolvable };
   return undefined;
 }

@@ -8,7 +8,8 @@ import { controllerRefOf, R, timestamp } from '../controllers/util/meta';
 import { isPodActive } from '../controllers/util/pods';
 import { selectorMatches, type LabelSelector } from '../controllers/util/selector';
 import { objectKey, splitKey, WorkQueue } from '../controllers/util/workqueue';
-import { filterNode, hostPorts, nodeAllocatable, podRequests, type FilterFailure, type NodeInfo } from './predicates';
+import { interPodScore, nodeAffinityScore } from './interpod';
+import { filterNode, hostPorts, nodeAllocatable, nodeSelectorTermMatches, podRequests, untoleratedPreferNoSchedule, type FilterFailure, type NodeInfo } from './predicates';
 
 export const SCHEDULER_NAME = 'default-scheduler';
 
@@ -18,6 +19,7 @@ export class Scheduler {
   /** Pods that failed to schedule, retried on relevant cluster changes. */
   private readonly unschedulable = new Set<string>();
   private readonly nodeFingerprints = new Map<string, string>();
+  private readonly bound = new Set<string>();
 
   constructor(private readonly ctx: ClusterContext) {
     this.queue = new WorkQueue((key) => this.scheduleOne(key), { onError: (key, err) => logError(key, err) });
@@ -31,8 +33,14 @@ export class Scheduler {
         const key = objectKey(pod.metadata.namespace, pod.metadata.name!);
         if (ev.type === 'DELETED') {
           this.unschedulable.delete(key);
+          this.bound.delete(key);
           if ((pod.spec as any)?.nodeName) this.retryUnschedulable();
           return;
+        }
+        // A newly placed pod can satisfy another pod's affinity or topology spread.
+        if ((pod.spec as any)?.nodeName && !this.bound.has(key)) {
+          this.bound.add(key);
+          if (this.unschedulable.size) this.retryUnschedulable();
         }
         if (needsScheduling(pod)) {
           if (!this.unschedulable.has(key)) this.queue.add(key);
@@ -80,7 +88,7 @@ export class Scheduler {
     const feasible: NodeInfo[] = [];
     const failures = new Map<string, FilterFailure>();
     for (const info of infos) {
-      const failure = filterNode(pod, info, requests);
+      const failure = filterNode(pod, info, requests, infos);
       if (failure) failures.set(info.name, failure);
       else feasible.push(info);
     }
@@ -90,23 +98,39 @@ export class Scheduler {
       return;
     }
     this.unschedulable.delete(key);
-    const chosen = this.pickNode(pod, feasible, allPods);
+    const chosen = this.pickNode(pod, feasible, infos);
     this.bind(pod, chosen.name);
   }
 
-  /** Fewest pods of the same workload first, then the least requested node, then random among ties. */
-  private pickNode(pod: KubeObject, feasible: NodeInfo[], allPods: KubeObject[]): NodeInfo {
+  /**
+   * Preferred node affinity first, then soft pod affinity/spread, then fewer untolerated
+   * PreferNoSchedule taints, then the fewest pods of the same workload, then the least requested
+   * node; random among ties (like upstream's selectHost).
+   */
+  private pickNode(pod: KubeObject, feasible: NodeInfo[], infos: NodeInfo[]): NodeInfo {
     const selectors = this.spreadSelectors(pod);
     const requests = podRequests(pod);
+    const tolerations = (pod.spec as any)?.tolerations;
     const scored = feasible.map((info) => {
       const peers = selectors.length ? info.pods.filter((p) => p.metadata.namespace === pod.metadata.namespace && selectors.some((s) => selectorMatches(s, p.metadata.labels))).length : 0;
       const cpuFrac = Number.isFinite(info.allocatable.milliCPU) && info.allocatable.milliCPU > 0 ? (info.requested.milliCPU + requests.milliCPU) / info.allocatable.milliCPU : 0;
       const memFrac = Number.isFinite(info.allocatable.memory) && info.allocatable.memory > 0 ? (info.requested.memory + requests.memory) / info.allocatable.memory : 0;
-      return { info, peers, load: Math.round(((cpuFrac + memFrac) / 2) * 100), pods: info.pods.length };
+      const key = [
+        -nodeAffinityScore(pod, info.node, nodeSelectorTermMatches),
+        -interPodScore(pod, info, infos),
+        untoleratedPreferNoSchedule(info.node, tolerations),
+        peers,
+        Math.round(((cpuFrac + memFrac) / 2) * 100),
+        info.pods.length,
+      ];
+      return { info, key };
     });
-    void allPods;
-    scored.sort((a, b) => a.peers - b.peers || a.load - b.load || a.pods - b.pods);
-    const best = scored.filter((s) => s.peers === scored[0].peers && s.load === scored[0].load && s.pods === scored[0].pods);
+    const cmp = (a: number[], b: number[]) => {
+      for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] - b[i];
+      return 0;
+    };
+    scored.sort((a, b) => cmp(a.key, b.key));
+    const best = scored.filter((s) => cmp(s.key, scored[0].key) === 0);
     return best[Math.floor(Math.random() * best.length)].info;
   }
 

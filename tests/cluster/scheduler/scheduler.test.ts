@@ -97,3 +97,46 @@ describe('scheduler', () => {
     await waitFor(() => podsOf(c, 'echo-hname-').filter(isRunningReady).length === 9 && count('w3-k8s') === 0, 'replaced off w3');
   });
 });
+
+describe('scheduler: pod affinity, anti-affinity, topology spread and preferences', () => {
+  let c: TestCluster;
+  afterEach(() => c?.stop());
+
+  const labelled = (name: string, labels: Record<string, string>, spec: Record<string, unknown> = {}): KubeObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default', labels }, spec: { containers: [{ name: 'c', image: 'nginx' }], ...spec } });
+  const nodeOf = (name: string) => (c.get(REFS.pods, 'default', name)?.spec as any)?.nodeName as string | undefined;
+
+  it('spreads with required anti-affinity and leaves the fourth Pending', async () => {
+    c = startTestCluster();
+    const anti = { affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app: 'cache' } }, topologyKey: 'kubernetes.io/hostname' }] } } };
+    for (const n of ['c1', 'c2', 'c3', 'c4']) c.create(REFS.pods, labelled(n, { app: 'cache' }, anti));
+    await waitFor(() => ['c1', 'c2', 'c3', 'c4'].filter((n) => nodeOf(n)).length === 3, 'three placed');
+    expect(new Set(['c1', 'c2', 'c3', 'c4'].map(nodeOf).filter(Boolean)).size).toBe(3);
+    const pending = ['c1', 'c2', 'c3', 'c4'].find((n) => !nodeOf(n))!;
+    await waitFor(() => scheduledCondition(c.get(REFS.pods, 'default', pending))?.message === "0/4 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 3 node(s) didn't match pod anti-affinity rules. preemption: 0/4 nodes are available: 1 Preemption is not helpful for scheduling, 3 No preemption victims found for incoming pod.", 'anti-affinity message');
+  });
+
+  it('co-locates with required pod affinity and follows preferred node affinity and PreferNoSchedule', async () => {
+    c = startTestCluster();
+    c.create(REFS.pods, labelled('db', { app: 'db' }, { nodeSelector: { 'kubernetes.io/hostname': 'w2-k8s' } }));
+    await waitFor(() => nodeOf('db') === 'w2-k8s', 'db on w2');
+    c.create(REFS.pods, labelled('app', { app: 'app' }, { affinity: { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app: 'db' } }, topologyKey: 'kubernetes.io/hostname' }] } } }));
+    await waitFor(() => nodeOf('app') === 'w2-k8s', 'app next to db');
+    c.create(REFS.pods, labelled('pref', { app: 'pref' }, { affinity: { nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 50, preference: { matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: ['w3-k8s'] }] } }] } } }));
+    await waitFor(() => nodeOf('pref') === 'w3-k8s', 'preferred node');
+    c.store.mutate(REFS.nodes, undefined, 'w1-k8s', (n) => ({ ...n, spec: { ...(n.spec as object), taints: [{ key: 'slow', effect: 'PreferNoSchedule' }] } }));
+    c.store.mutate(REFS.nodes, undefined, 'w2-k8s', (n) => ({ ...n, spec: { ...(n.spec as object), taints: [{ key: 'slow', effect: 'PreferNoSchedule' }] } }));
+    await new Promise((r) => setTimeout(r, 50));
+    c.create(REFS.pods, labelled('avoid', { app: 'avoid' }));
+    await waitFor(() => nodeOf('avoid') === 'w3-k8s', 'avoids PreferNoSchedule');
+  });
+
+  it('honours topologySpreadConstraints with DoNotSchedule', async () => {
+    c = startTestCluster();
+    const spread = { topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { app: 'spread' } } }], nodeSelector: { 'kubernetes.io/os': 'linux' } };
+    // Pin two pods to w1 first: the next ones must go to w2/w3 until the skew allows w1 again.
+    c.create(REFS.pods, labelled('s0', { app: 'spread' }, { nodeName: 'w1-k8s' }));
+    for (const n of ['s1', 's2']) c.create(REFS.pods, labelled(n, { app: 'spread' }, spread));
+    await waitFor(() => nodeOf('s1') && nodeOf('s2'), 'placed');
+    expect([nodeOf('s1'), nodeOf('s2')].sort()).toEqual(['w2-k8s', 'w3-k8s']);
+  });
+});
