@@ -18,6 +18,7 @@ export interface ContainerSpec {
   name: string;
   /** Only on init containers: `Always` makes it a sidecar. */
   restartPolicy?: string;
+  terminationMessagePolicy?: string;
   image?: string;
   command?: string[];
   args?: string[];
@@ -501,15 +502,31 @@ export class PodWorker {
 
   private watchExit(r: ContainerRecord, id: string): void {
     this.deps.runtime.waitContainer(id).then(
-      (exit: ContainerExit) => {
+      async (exit: ContainerExit) => {
         if (r.current?.id !== id || this.finished) return;
-        r.current.exit = exit;
-        r.current.ready = false;
         this.stopProbes(r.name);
+        const message = exit.message ?? (await this.fallbackMessage(r, id, exit));
+        if (r.current?.id !== id || this.finished) return;
+        r.current.exit = message ? { ...exit, message } : exit;
+        r.current.ready = false;
         this.poke();
       },
       () => undefined,
     );
+  }
+
+  /** terminationMessagePolicy FallbackToLogsOnError: a failed container's last log lines (80 lines / 2 KiB) become its message. */
+  private async fallbackMessage(r: ContainerRecord, id: string, exit: ContainerExit): Promise<string | undefined> {
+    if (r.spec.terminationMessagePolicy !== 'FallbackToLogsOnError' || exit.exitCode === 0) return undefined;
+    try {
+      const stream = await this.deps.runtime.logs(id, { follow: false, timestamps: false, tailLines: 80 });
+      let text = '';
+      for await (const chunk of stream) text += chunk.toString();
+      const bytes = Buffer.from(text);
+      return bytes.length > 2048 ? bytes.subarray(bytes.length - 2048).toString() : text || undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   private pullPolicy(c: ContainerSpec): string {

@@ -114,6 +114,12 @@ describe('pod lifecycle on the simulated runtime', () => {
     expect(await readAll(await h.kubelets.podIO.logs('default', 'ok', {}))).toBe('hi\n');
   });
 
+  test('terminationMessagePolicy FallbackToLogsOnError puts the last output in the terminated message', async () => {
+    h.createPod('msg', { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox', terminationMessagePolicy: 'FallbackToLogsOnError', command: ['sh', '-c', 'echo starting; echo "fatal: no config" >&2; exit 2'] }] });
+    const failed = await waitFor(() => (phase(h.pod('msg')) === 'Failed' ? h.pod('msg') : undefined), 'msg Failed');
+    expect(containerStatus(failed)!.state.terminated).toMatchObject({ exitCode: 2, reason: 'Error', message: 'starting\nfatal: no config\n' });
+  });
+
   test('OnFailure restarts a failing container but leaves a succeeded one alone', async () => {
     h.createPod('job', { restartPolicy: 'OnFailure', containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'exit 0'] }] });
     await waitFor(() => phase(h.pod('job')) === 'Succeeded', 'job Succeeded');
