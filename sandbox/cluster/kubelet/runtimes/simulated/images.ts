@@ -17,7 +17,7 @@ export interface SimulatedImage {
   listens: number[];
   /** HTTP paths that answer 200 (others 404); undefined = every path answers 200. */
   httpPaths?: string[];
-  /** `Server` header style name for messages (nginx, Apache). */
+  /** Deterministic pseudo-size in bytes, reported by the `Pulled` event. */
   size: number;
 }
 
@@ -27,9 +27,10 @@ const behaviours: Record<string, Omit<SimulatedImage, 'repository' | 'tags' | 's
   nginx: { entrypoint: [], cmd: ['nginx', '-g', 'daemon off;'], listens: [80], httpPaths: ['/', '/index.html', '/version'] },
   busybox: { entrypoint: [], cmd: ['sh'], listens: [] },
   'hello-world': { entrypoint: [], cmd: ['/hello'], listens: [] },
-  httpd: { entrypoint: [], cmd: ['apachectl', '-D', 'FOREGROUND'], listens: [80] },
+  httpd: { entrypoint: [], cmd: ['apachectl', '-D', 'FOREGROUND'], listens: [80], httpPaths: ['/', '/index.html'] },
   redis: { entrypoint: [], cmd: ['redis-server', '--protected-mode', 'no', '--bind', '0.0.0.0'], listens: [6379] },
-  'kubelab/echo-hostname': { entrypoint: [], cmd: ['/usr/local/bin/echo-hostname'], listens: [80] },
+  // Same nginx configuration as the nginx image: only the generated index page exists.
+  'kubelab/echo-hostname': { entrypoint: [], cmd: ['/usr/local/bin/echo-hostname'], listens: [80], httpPaths: ['/', '/index.html'] },
   python: { entrypoint: [], cmd: ['python3'], listens: [] },
   registry: { entrypoint: [], cmd: ['/usr/bin/docker-registry', 'serve', '/etc/docker/registry/config.yml'], listens: [5000] },
 };
