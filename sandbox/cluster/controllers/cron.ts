@@ -1,6 +1,7 @@
 // Standard 5-field cron schedules as CronJobs use them (robfig/cron's parser): `*`, `*/n`,
 // ranges `a-b`, steps `a-b/n` and `a/n`, lists, month and weekday names, `?`, and the macros
-// @yearly/@annually, @monthly, @weekly, @daily/@midnight, @hourly. Times are UTC.
+// @yearly/@annually, @monthly, @weekly, @daily/@midnight, @hourly. Times are UTC unless a
+// CronJob's spec.timeZone (an IANA name) is given.
 
 interface Field {
   bits: Set<number>;
@@ -106,8 +107,48 @@ function dayMatches(s: CronSchedule, d: Date): boolean {
   return s.dom.star || s.dow.star ? dom && dow : dom || dow;
 }
 
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** Throws RangeError for an unknown IANA time zone. */
+export function checkTimeZone(tz: string): void {
+  formatter(tz);
+}
+
+function formatter(tz: string): Intl.DateTimeFormat {
+  let f = formatters.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    formatters.set(tz, f);
+  }
+  return f;
+}
+
+/** Wall-clock time in `tz` minus UTC, in ms, at instant `t`. */
+function tzOffsetMs(tz: string, t: number): number {
+  const parts = Object.fromEntries(formatter(tz).formatToParts(new Date(t)).map((p) => [p.type, p.value]));
+  const wall = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour) % 24, Number(parts.minute), Number(parts.second));
+  return wall - Math.floor(t / 1000) * 1000;
+}
+
+const isUTC = (tz?: string) => !tz || tz === 'UTC' || tz === 'Etc/UTC';
+
 /** The first activation strictly after `after` (minute precision), or undefined within 5 years. */
-export function nextActivation(s: CronSchedule, after: Date): Date | undefined {
+export function nextActivation(s: CronSchedule, after: Date, tz?: string): Date | undefined {
+  if (isUTC(tz)) return nextActivationUTC(s, after);
+  // Run the schedule on wall-clock time, then map back; wall times skipped by DST never fire.
+  let wall = new Date(after.getTime() + tzOffsetMs(tz!, after.getTime()));
+  for (let i = 0; i < 1000; i++) {
+    const next = nextActivationUTC(s, wall);
+    if (!next) return undefined;
+    const w = next.getTime();
+    const instant = w - tzOffsetMs(tz!, w - tzOffsetMs(tz!, w));
+    if (instant > after.getTime() && instant + tzOffsetMs(tz!, instant) === w) return new Date(instant);
+    wall = next;
+  }
+  return undefined;
+}
+
+function nextActivationUTC(s: CronSchedule, after: Date): Date | undefined {
   const t = new Date(Math.floor(after.getTime() / 60000) * 60000 + 60000);
   const limit = after.getUTCFullYear() + 5;
   while (t.getUTCFullYear() <= limit) {
@@ -135,13 +176,13 @@ export function nextActivation(s: CronSchedule, after: Date): Date | undefined {
 }
 
 /** The latest activation in (earliest, now], and how many were missed. */
-export function mostRecentActivation(s: CronSchedule, earliest: Date, now: Date): { time?: Date; missed: number } {
-  let t = nextActivation(s, earliest);
+export function mostRecentActivation(s: CronSchedule, earliest: Date, now: Date, tz?: string): { time?: Date; missed: number } {
+  let t = nextActivation(s, earliest, tz);
   if (!t || t > now) return { missed: 0 };
   let last = t;
   let missed = 1;
   for (;;) {
-    t = nextActivation(s, last);
+    t = nextActivation(s, last, tz);
     if (!t || t > now) return { time: last, missed };
     last = t;
     missed++;

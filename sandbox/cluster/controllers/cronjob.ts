@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { invalid } from '../api/errors';
 import type { AdmissionOperation, ClusterContext } from '../context';
 import type { KubeObject, Watch } from '../store/types';
-import { CronParseError, mostRecentActivation, nextActivation, parseCron } from './cron';
+import { checkTimeZone, CronParseError, mostRecentActivation, nextActivation, parseCron } from './cron';
 import { jobFinished } from './job';
 import { byCreation, clone, controllerRefOf, isAlreadyExists, newControllerRef, parseTime, R, timestamp } from './util/meta';
 import { objectKey, splitKey, WorkQueue } from './util/workqueue';
@@ -18,6 +18,14 @@ type Spec = Record<string, any>;
 export function admitCronJob(op: AdmissionOperation, obj: KubeObject): KubeObject {
   if (op === 'DELETE') return obj;
   const schedule = (obj.spec as Spec | undefined)?.schedule;
+  const tz = (obj.spec as Spec | undefined)?.timeZone;
+  if (typeof tz === 'string') {
+    try {
+      checkTimeZone(tz);
+    } catch {
+      throw invalid('batch', 'CronJob', obj.metadata.name ?? '', [{ reason: 'FieldValueInvalid', field: 'spec.timeZone', message: `Invalid value: ${JSON.stringify(tz)}: unknown time zone ${tz}` }]);
+    }
+  }
   if (typeof schedule !== 'string') return obj;
   try {
     parseCron(schedule);
@@ -80,6 +88,14 @@ export class CronJobController {
     }
 
     let schedule;
+    let tz: string | undefined = typeof spec.timeZone === 'string' ? spec.timeZone : undefined;
+    try {
+      if (tz) checkTimeZone(tz);
+    } catch {
+      this.ctx.events.record(cj, 'Warning', 'UnknownTimeZone', `invalid timeZone: ${JSON.stringify(tz)}: unknown time zone ${tz}`, COMPONENT);
+      tz = undefined;
+      return;
+    }
     try {
       schedule = parseCron(spec.schedule ?? '');
     } catch (err) {
@@ -91,7 +107,7 @@ export class CronJobController {
       const earliest = new Date(parseTime(status.lastScheduleTime) ?? parseTime(cj.metadata.creationTimestamp) ?? now.getTime());
       const deadline = spec.startingDeadlineSeconds as number | undefined;
       const from = deadline !== undefined && deadline !== null && now.getTime() - deadline * 1000 > earliest.getTime() ? new Date(now.getTime() - deadline * 1000) : earliest;
-      const { time, missed } = mostRecentActivation(schedule, from, now);
+      const { time, missed } = mostRecentActivation(schedule, from, now, tz);
       if (missed > 100) this.ctx.events.record(cj, 'Warning', 'TooManyMissedTimes', 'too many missed start times. Set or decrease .spec.startingDeadlineSeconds or check clock skew', COMPONENT);
       if (time) {
         const policy = spec.concurrencyPolicy ?? 'Allow';
@@ -133,7 +149,7 @@ export class CronJobController {
       }, { subresource: 'status' });
     }
     if (!spec.suspend) {
-      const next = nextActivation(schedule, now);
+      const next = nextActivation(schedule, now, tz);
       if (next) this.queue.addAfter(key, next.getTime() - now.getTime() + 100);
     }
   }

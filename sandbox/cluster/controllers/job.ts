@@ -15,6 +15,35 @@ const BACKOFF_BASE_MS = 10_000;
 const BACKOFF_MAX_MS = 360_000;
 type Spec = Record<string, any>;
 
+export const CompletionIndexAnnotation = 'batch.kubernetes.io/job-completion-index';
+
+/** `0-2,4` ↔ {0,1,2,4} (status.completedIndexes). */
+export function parseIndexes(s: string | undefined): Set<number> {
+  const out = new Set<number>();
+  for (const part of (s ?? '').split(',').filter(Boolean)) {
+    const [a, b] = part.split('-').map(Number);
+    for (let i = a; i <= (b ?? a); i++) out.add(i);
+  }
+  return out;
+}
+
+export function formatIndexes(set: Set<number>): string {
+  const sorted = [...set].sort((a, b) => a - b);
+  const parts: string[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
+    parts.push(i === j ? String(sorted[i]) : `${sorted[i]}-${sorted[j]}`);
+    i = j + 1;
+  }
+  return parts.join(',');
+}
+
+function podIndex(pod: KubeObject): number | undefined {
+  const v = pod.metadata.annotations?.[CompletionIndexAnnotation];
+  return v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined;
+}
+
 export function jobFinished(job: KubeObject): 'Complete' | 'Failed' | undefined {
   for (const c of ((job.status as Spec)?.conditions ?? []) as Spec[]) {
     if ((c.type === 'Complete' || c.type === 'Failed') && c.status === 'True') return c.type;
@@ -86,6 +115,7 @@ export class JobController {
     const now = this.ctx.now();
     const nowIso = timestamp(now);
 
+    const indexed = spec.completionMode === 'Indexed';
     // Count pods that finished (or vanished while running) and release them.
     const toRelease: KubeObject[] = [];
     let newlyFailed = 0;
@@ -94,7 +124,15 @@ export class JobController {
       if (!(p.metadata.finalizers ?? []).includes(TRACKING_FINALIZER)) continue;
       const phase = podPhase(p);
       if (phase === 'Succeeded') {
-        status.succeeded = (status.succeeded ?? 0) + 1;
+        if (indexed) {
+          const idx = podIndex(p);
+          const done = parseIndexes(status.completedIndexes);
+          if (idx !== undefined && idx < (spec.completions ?? 0) && !done.has(idx)) {
+            done.add(idx);
+            status.completedIndexes = formatIndexes(done);
+            status.succeeded = done.size;
+          }
+        } else status.succeeded = (status.succeeded ?? 0) + 1;
         toRelease.push(p);
       } else if (phase === 'Failed' || isDeleting(p)) {
         status.failed = (status.failed ?? 0) + 1;
@@ -145,7 +183,15 @@ export class JobController {
         const since = parseTime(status.lastFailureTime) ?? 0;
         const wait = since + delay - now.getTime();
         if (failed > 0 && wait > 0) this.queue.addAfter(key, wait);
-        else for (let i = active.length; i < want; i++) this.createPod(job);
+        else if (indexed) {
+          const taken = new Set([...parseIndexes(status.completedIndexes), ...active.map(podIndex).filter((i): i is number => i !== undefined)]);
+          let missing = want - active.length;
+          for (let i = 0; i < (completions ?? 0) && missing > 0; i++) {
+            if (taken.has(i)) continue;
+            this.createPod(job, i);
+            missing--;
+          }
+        } else for (let i = active.length; i < want; i++) this.createPod(job);
       }
     }
 
@@ -209,9 +255,20 @@ export class JobController {
     status.conditions = [...conditions.filter((c) => c.type !== type), cond];
   }
 
-  private createPod(job: KubeObject): void {
-    const template = ((job.spec as Spec)?.template ?? {}) as Spec;
-    const pod = podFromTemplate(template, job.metadata.namespace!, newControllerRef(job));
+  private createPod(job: KubeObject, index?: number): void {
+    const template = clone(((job.spec as Spec)?.template ?? {}) as Spec);
+    if (index !== undefined) {
+      // Indexed jobs: the index in an annotation and label, the hostname, and JOB_COMPLETION_INDEX.
+      template.metadata ??= {};
+      template.metadata.annotations = { ...(template.metadata.annotations ?? {}), [CompletionIndexAnnotation]: String(index) };
+      template.metadata.labels = { ...(template.metadata.labels ?? {}), [CompletionIndexAnnotation]: String(index) };
+      template.spec ??= {};
+      template.spec.hostname = `${job.metadata.name}-${index}`;
+      for (const c of [...(template.spec.containers ?? []), ...(template.spec.initContainers ?? [])] as Spec[]) {
+        c.env = [...((c.env ?? []) as Spec[]).filter((e) => e.name !== 'JOB_COMPLETION_INDEX'), { name: 'JOB_COMPLETION_INDEX', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: `metadata.annotations['${CompletionIndexAnnotation}']` } } }];
+      }
+    }
+    const pod = podFromTemplate(template, job.metadata.namespace!, newControllerRef(job), index !== undefined ? { generateName: `${job.metadata.name}-${index}-` } : undefined);
     pod.metadata.finalizers = [...(pod.metadata.finalizers ?? []), TRACKING_FINALIZER];
     try {
       const created = this.ctx.store.create(R.pods, pod);

@@ -205,3 +205,27 @@ describe('Deployment + ReplicaSet controllers with the scheduler', () => {
     await waitFor(() => running(c, 'p-').length === 1 && (running(c, 'p-')[0].spec as any).containers[0].image === 'nginx:paused', 'resumed rollout');
   });
 });
+
+describe('proportional scaling during a rollout', () => {
+  let c: TestCluster;
+  afterEach(() => c?.stop());
+
+  it('spreads a scale-up over the old and new ReplicaSets like upstream', async () => {
+    c = startTestCluster({ kubelet: { badImages: ['nginx:bad'] } });
+    c.create(REFS.deployments, deployment('prop', { replicas: 10 }));
+    await waitFor(() => running(c, 'prop-').length === 10, '10 running');
+    const d = c.get(REFS.deployments, 'default', 'prop')!;
+    (d.spec as any).template.spec.containers[0].image = 'nginx:bad';
+    c.update(REFS.deployments, d);
+    const sizes = () => Object.fromEntries(rsOf(c, 'prop').map((rs) => [(rs.spec as any).template.spec.containers[0].image, (rs.spec as any).replicas]));
+    await waitFor(() => sizes()['nginx'] === 8 && sizes()['nginx:bad'] === 5, 'stuck at 8 old + 5 new');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(sizes()).toEqual({ nginx: 8, 'nginx:bad': 5 });
+    const d2 = c.get(REFS.deployments, 'default', 'prop')!;
+    (d2.spec as any).replicas = 20;
+    c.update(REFS.deployments, d2);
+    await waitFor(() => sizes()['nginx'] === 15 && sizes()['nginx:bad'] === 10, 'proportionally scaled to 15 + 10');
+    const rs = rsOf(c, 'prop')[0];
+    expect(rs.metadata.annotations).toMatchObject({ 'deployment.kubernetes.io/desired-replicas': '20', 'deployment.kubernetes.io/max-replicas': '25' });
+  });
+});

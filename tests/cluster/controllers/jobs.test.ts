@@ -129,3 +129,35 @@ describe('CronJob controller', () => {
     expect(err?.message).toBe('CronJob.batch "hello" is invalid: spec.schedule: Invalid value: "* * *": expected exactly 5 fields, found 3: * * *');
   });
 });
+
+describe('time zones and indexed jobs', () => {
+  it('runs schedules on the wall clock of spec.timeZone, skipping DST gaps', () => {
+    const daily9 = parseCron('0 9 * * *');
+    expect(nextActivation(daily9, new Date('2026-01-01T00:30:00Z'), 'Asia/Seoul')!.toISOString()).toBe('2026-01-02T00:00:00.000Z');
+    expect(nextActivation(daily9, new Date('2026-07-01T00:00:00Z'), 'America/New_York')!.toISOString()).toBe('2026-07-01T13:00:00.000Z');
+    // 02:30 does not exist on 2026-03-08 in New York: the next run is the day after.
+    expect(nextActivation(parseCron('30 2 * * *'), new Date('2026-03-08T00:00:00Z'), 'America/New_York')!.toISOString()).toBe('2026-03-09T06:30:00.000Z');
+  });
+
+  let c: TestCluster;
+  afterEach(() => c?.stop());
+
+  it('runs an Indexed job with one pod per completion index', async () => {
+    c = startTestCluster({ kubelet: { exitCodes: { 'busybox:ok': 0 } } });
+    c.create(REFS.jobs, job('idx', 'busybox:ok', { completions: 3, parallelism: 3, completionMode: 'Indexed' }));
+    const done = await waitFor(() => {
+      const j = c.get(REFS.jobs, 'default', 'idx');
+      return cond(j, 'Complete') ? j : undefined;
+    }, 'indexed complete');
+    expect(done!.status).toMatchObject({ succeeded: 3, completedIndexes: '0-2' });
+    const pods = c.list(REFS.pods, 'default').filter((p) => p.metadata.labels?.['job-name'] === 'idx');
+    expect(pods.map((p) => p.metadata.annotations!['batch.kubernetes.io/job-completion-index']).sort()).toEqual(['0', '1', '2']);
+    expect(pods.map((p) => p.metadata.name).sort()[0]).toMatch(/^idx-0-[a-z0-9]{5}$/);
+    expect((pods[0].spec as any).hostname).toMatch(/^idx-\d$/);
+  });
+
+  it('rejects an unknown time zone', () => {
+    c = startTestCluster({ scheduler: false });
+    expect(() => c.create(REFS.cronJobs, { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'tz', namespace: 'default' }, spec: { schedule: '0 9 * * *', timeZone: 'Mars/Olympus', jobTemplate: { spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'x' }] } } } } } })).toThrow('spec.timeZone: Invalid value: "Mars/Olympus": unknown time zone Mars/Olympus');
+  });
+});
