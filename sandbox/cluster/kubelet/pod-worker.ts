@@ -425,8 +425,7 @@ export class PodWorker {
       if (exit.finishedAt.getTime() - exit.startedAt.getTime() > BACKOFF_RESET_AFTER_MS) r.crashBackoffMs = undefined;
       const wait = r.crashBackoffMs !== undefined && !r.skipBackoffOnce ? this.scaledBackoff(r.crashBackoffMs) - (now - exit.finishedAt.getTime()) : 0;
       if (wait > 0) {
-        const shown = goDuration(r.crashBackoffMs!).replace(/^(\d+)s$/, '$1s');
-        r.waiting = { reason: 'CrashLoopBackOff', message: `back-off ${shown} restarting failed container=${r.name} pod=${this.podKey}` };
+        r.waiting = { reason: 'CrashLoopBackOff', message: `back-off ${goDuration(r.crashBackoffMs!)} restarting failed container=${r.name} pod=${this.podKey}` };
         if (this.backoffEventDue(r, exit.finishedAt.getTime())) this.event('Warning', 'BackOff', `Back-off restarting failed container ${r.name} in pod ${this.podKey}`, r);
         this.timers.cancel(r.backoffTimer);
         r.backoffTimer = this.timers.after(wait + 1, () => this.poke());
