@@ -12,7 +12,7 @@ import { LoadBalancerController } from './load-balancer';
 import { NamespaceController } from './namespace';
 import { NodeTaintController } from './node-taints';
 import { PodGCController } from './pod-gc';
-import { ReplicaSetController } from './replicaset';
+import { REPLICATION_CONTROLLER, ReplicaSetController } from './replicaset';
 import { StatefulSetController } from './statefulset';
 import { TaintEvictionController } from './taint-eviction';
 import { VolumeController } from './volumes';
@@ -28,6 +28,7 @@ export function startControllers(ctx: ClusterContext): { stop(): void } {
     new NodeTaintController(ctx),
     new DeploymentController(ctx),
     new ReplicaSetController(ctx),
+    new ReplicaSetController(ctx, REPLICATION_CONTROLLER),
     new EndpointsController(ctx),
     new LoadBalancerController(ctx),
     new DaemonSetController(ctx),

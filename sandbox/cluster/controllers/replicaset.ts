@@ -14,18 +14,41 @@ const BURST_REPLICAS = 500;
 
 type Obj = KubeObject & { spec: Record<string, any>; status?: Record<string, any> };
 
+/** What differs between ReplicaSets and ReplicationControllers (a selector map, spec.template optional). */
+interface Flavor {
+  ref: typeof R.replicaSets;
+  kind: string;
+  component: string;
+  selector(obj: KubeObject): LabelSelector | undefined;
+}
+
+const REPLICASET: Flavor = { ref: R.replicaSets, kind: 'ReplicaSet', component: COMPONENT, selector: (rs) => (rs.spec as any)?.selector };
+/** ReplicationController: `spec.selector` is a label map defaulting to the template's labels. */
+export const REPLICATION_CONTROLLER: Flavor = {
+  ref: R.replicationControllers,
+  kind: 'ReplicationController',
+  component: 'replicationcontroller-controller',
+  selector: (rc) => {
+    const sel = ((rc.spec as any)?.selector ?? (rc.spec as any)?.template?.metadata?.labels) as Record<string, string> | undefined;
+    return sel && Object.keys(sel).length ? { matchLabels: sel } : undefined;
+  },
+};
+
 export class ReplicaSetController {
   private readonly queue: WorkQueue;
   private watches: Watch[] = [];
 
-  constructor(private readonly ctx: ClusterContext) {
+  constructor(
+    private readonly ctx: ClusterContext,
+    private readonly flavor: Flavor = REPLICASET,
+  ) {
     this.queue = new WorkQueue((key) => this.sync(key), { onError: (key, err) => logError(key, err) });
   }
 
   start(): void {
     const { store } = this.ctx;
     this.watches.push(
-      store.watch(R.replicaSets, {}, (ev) => this.queue.add(objectKey(ev.object.metadata.namespace, ev.object.metadata.name!))),
+      store.watch(this.flavor.ref, {}, (ev) => this.queue.add(objectKey(ev.object.metadata.namespace, ev.object.metadata.name!))),
       store.watch(R.pods, {}, (ev) => this.onPod(ev.object)),
     );
   }
@@ -40,18 +63,18 @@ export class ReplicaSetController {
     const ns = pod.metadata.namespace;
     const ref = controllerRefOf(pod);
     if (ref) {
-      if (ref.kind === 'ReplicaSet') this.queue.add(objectKey(ns, ref.name));
+      if (ref.kind === this.flavor.kind) this.queue.add(objectKey(ns, ref.name));
       return;
     }
     if (isDeleting(pod)) return;
-    for (const rs of this.ctx.store.list(R.replicaSets, { namespace: ns }).items) {
-      if (selectorMatches((rs.spec as any)?.selector, pod.metadata.labels)) this.queue.add(objectKey(ns, rs.metadata.name!));
+    for (const rs of this.ctx.store.list(this.flavor.ref, { namespace: ns }).items) {
+      if (selectorMatches(this.flavor.selector(rs), pod.metadata.labels)) this.queue.add(objectKey(ns, rs.metadata.name!));
     }
   }
 
   sync(key: string): void {
     const { namespace, name } = splitKey(key);
-    const rs = this.ctx.store.get(R.replicaSets, namespace, name) as Obj | undefined;
+    const rs = this.ctx.store.get(this.flavor.ref, namespace, name) as Obj | undefined;
     if (!rs) return;
     rs.spec ??= {};
     const all = this.ctx.store.list(R.pods, { namespace }).items;
@@ -73,7 +96,7 @@ export class ReplicaSetController {
 
   /** ControllerRefManager.ClaimPods. */
   private claimPods(rs: Obj, pods: KubeObject[]): KubeObject[] {
-    const selector = rs.spec.selector as LabelSelector;
+    const selector = this.flavor.selector(rs);
     const out: KubeObject[] = [];
     for (const pod of pods) {
       const ref = controllerRefOf(pod);
@@ -117,10 +140,10 @@ export class ReplicaSetController {
         try {
           created = this.ctx.store.create(R.pods, pod);
         } catch (err) {
-          this.ctx.events.record(rs, 'Warning', 'FailedCreate', `Error creating: ${(err as Error).message}`, COMPONENT);
+          this.ctx.events.record(rs, 'Warning', 'FailedCreate', `Error creating: ${(err as Error).message}`, this.flavor.component);
           throw err;
         }
-        this.ctx.events.record(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name}`, COMPONENT);
+        this.ctx.events.record(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name}`, this.flavor.component);
       }
     } else if (diff > 0) {
       diff = Math.min(diff, BURST_REPLICAS);
@@ -130,10 +153,10 @@ export class ReplicaSetController {
           this.ctx.store.delete(R.pods, pod.metadata.namespace, pod.metadata.name!, { preconditions: { uid: pod.metadata.uid } });
         } catch (err) {
           if ((err as { code?: number }).code === 404) continue;
-          this.ctx.events.record(rs, 'Warning', 'FailedDelete', `Error deleting: ${(err as Error).message}`, COMPONENT);
+          this.ctx.events.record(rs, 'Warning', 'FailedDelete', `Error deleting: ${(err as Error).message}`, this.flavor.component);
           throw err;
         }
-        this.ctx.events.record(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`, COMPONENT);
+        this.ctx.events.record(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`, this.flavor.component);
       }
     }
   }
@@ -143,7 +166,7 @@ export class ReplicaSetController {
     const owner = controllerRefOf(rs);
     let uids = new Set([rs.metadata.uid]);
     if (owner) {
-      const siblings = this.ctx.store.list(R.replicaSets, { namespace: rs.metadata.namespace }).items.filter((o) => controllerRefOf(o)?.uid === owner.uid);
+      const siblings = this.ctx.store.list(this.flavor.ref, { namespace: rs.metadata.namespace }).items.filter((o) => controllerRefOf(o)?.uid === owner.uid);
       uids = new Set(siblings.map((o) => o.metadata.uid));
       uids.add(rs.metadata.uid);
     }
@@ -183,7 +206,7 @@ export class ReplicaSetController {
     for (const k of ['fullyLabeledReplicas', 'readyReplicas', 'availableReplicas', 'observedGeneration']) if (!status[k]) delete status[k];
     if (JSON.stringify(sorted(status)) === JSON.stringify(sorted(rs.status ?? {}))) return rs;
     try {
-      return this.ctx.store.mutate(R.replicaSets, rs.metadata.namespace, rs.metadata.name!, (cur) => {
+      return this.ctx.store.mutate(this.flavor.ref, rs.metadata.namespace, rs.metadata.name!, (cur) => {
         if (cur.metadata.uid !== rs.metadata.uid) return undefined;
         cur.status = status;
         return cur;

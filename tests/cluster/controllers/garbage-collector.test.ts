@@ -78,3 +78,19 @@ describe('disruption controller and pod GC', () => {
     await waitFor(() => !c.get(REFS.pods, 'default', 'pinned'), 'pod collected');
   });
 });
+
+describe('ReplicationController', () => {
+  let c: TestCluster;
+  afterEach(() => c?.stop());
+
+  it('keeps replicas and is collected with its pods', async () => {
+    c = startTestCluster();
+    const rcRef = { group: '', resource: 'replicationcontrollers' };
+    c.create(rcRef, { apiVersion: 'v1', kind: 'ReplicationController', metadata: { name: 'legacy', namespace: 'default' }, spec: { replicas: 2, template: { metadata: { labels: { app: 'legacy' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } } });
+    await waitFor(() => podsOf(c, 'legacy-').filter(isRunningReady).length === 2, '2 pods');
+    expect(podsOf(c, 'legacy-')[0].metadata.ownerReferences![0]).toMatchObject({ kind: 'ReplicationController', name: 'legacy', apiVersion: 'v1' });
+    await waitFor(() => (c.get(rcRef, 'default', 'legacy')!.status as any)?.readyReplicas === 2, 'status');
+    c.store.delete(rcRef, 'default', 'legacy', { propagationPolicy: 'Background' });
+    await waitFor(() => podsOf(c, 'legacy-').length === 0, 'pods collected');
+  });
+});
