@@ -66,6 +66,77 @@ function listSet(list: unknown): Obj {
   return out;
 }
 
+/** A field path as FieldsV1 keys, e.g. ['f:spec', 'f:template', ..., 'k:{"name":"web"}', 'f:image']. */
+export type FieldPath = string[];
+
+/** The leaves of a field set: fields with no owned children, and keyed items marked with `.`. */
+export function leafPaths(set: Obj, prefix: FieldPath = []): FieldPath[] {
+  const out: FieldPath[] = [];
+  for (const [key, sub] of Object.entries(set)) {
+    if (key === '.') continue;
+    const path = [...prefix, key];
+    const children = isObj(sub) ? Object.keys(sub).filter((k) => k !== '.') : [];
+    if (children.length === 0) out.push(path);
+    else out.push(...leafPaths(sub as Obj, path));
+  }
+  return out;
+}
+
+export function setFromPaths(paths: FieldPath[]): Obj {
+  const root: Obj = {};
+  for (const path of paths) {
+    let cur = root;
+    path.forEach((key, i) => {
+      if (!isObj(cur[key])) cur[key] = {};
+      cur = cur[key] as Obj;
+      if (key.startsWith('k:') && i < path.length - 1) cur['.'] = {};
+    });
+    if (path[path.length - 1]?.startsWith('k:')) cur['.'] = {};
+  }
+  return root;
+}
+
+const MISSING = Symbol('missing');
+
+/** The value a field path points at in an object (MISSING when absent). */
+export function valueAt(obj: unknown, path: FieldPath): unknown {
+  let cur: unknown = obj;
+  for (const key of path) {
+    if (key.startsWith('f:')) {
+      if (!isObj(cur) || !(key.slice(2) in cur)) return MISSING;
+      cur = cur[key.slice(2)];
+    } else if (key.startsWith('k:')) {
+      if (!Array.isArray(cur)) return MISSING;
+      const found = findKeyed(cur, key);
+      if (!found) return MISSING;
+      cur = found;
+    } else if (key.startsWith('v:')) {
+      if (!Array.isArray(cur)) return MISSING;
+      const want = key.slice(2);
+      cur = cur.some((x) => JSON.stringify(x) === want) ? JSON.parse(want) : MISSING;
+    } else return MISSING;
+  }
+  return cur;
+}
+
+/** `.spec.template.spec.containers[name="web"].image`, as Kubernetes prints conflicting fields. */
+export function formatPath(path: FieldPath): string {
+  return path
+    .map((key) => {
+      if (key.startsWith('f:')) return `.${key.slice(2)}`;
+      if (key.startsWith('k:')) {
+        const obj = JSON.parse(key.slice(2)) as Obj;
+        return `[${Object.entries(obj).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}]`;
+      }
+      if (key.startsWith('v:')) return `[${key.slice(2)}]`;
+      return key;
+    })
+    .join('');
+}
+
+const pathKey = (p: FieldPath) => p.join('\u0000');
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
 function timestamp(now: Date): string {
   return now.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
@@ -83,6 +154,42 @@ export function recordManagedFields(obj: KubeObject, manager: string, operation:
     ...(subresource ? { subresource } : {}),
   });
   obj.metadata.managedFields = entries;
+}
+
+/**
+ * Records an Update by `manager`: it now owns the fields it set or changed (all fields on create),
+ * and other managers lose those fields. Managers left owning nothing are dropped.
+ */
+export function recordUpdate(current: KubeObject | undefined, next: KubeObject, manager: string, now: Date, subresource?: string): void {
+  const status = subresource === 'status';
+  const candidate = leafPaths(fieldSet(status ? { status: next.status } : next, true, status));
+  const changed = current ? candidate.filter((p) => !same(valueAt(current, p), valueAt(next, p))) : candidate;
+  const entries = ((next.metadata.managedFields ?? []) as ManagedFieldsEntry[]).map((e) => ({ ...e }));
+  const changedKeys = new Set(changed.map(pathKey));
+  const out: ManagedFieldsEntry[] = [];
+  let mine: ManagedFieldsEntry | undefined;
+  for (const e of entries) {
+    if (e.manager === manager && e.operation === 'Update' && (e.subresource ?? '') === (subresource ?? '')) {
+      mine = e;
+      continue;
+    }
+    const kept = leafPaths(e.fieldsV1 ?? {}).filter((p) => !changedKeys.has(pathKey(p)));
+    if (kept.length) out.push({ ...e, fieldsV1: setFromPaths(kept) });
+  }
+  // Fields the manager owned before and that still exist stay owned.
+  const previous = mine ? leafPaths(mine.fieldsV1 ?? {}).filter((p) => valueAt(next, p) !== MISSING && !changedKeys.has(pathKey(p))) : [];
+  const owned = [...previous, ...changed];
+  if (owned.length || !current) {
+    out.push({ manager, operation: 'Update', apiVersion: next.apiVersion, time: timestamp(now), fieldsType: 'FieldsV1', fieldsV1: setFromPaths(owned), ...(subresource ? { subresource } : {}) });
+  } else if (mine) out.push(mine);
+  next.metadata.managedFields = out;
+}
+
+/** A server-side apply conflict: fields another manager set to a different value. */
+export class ApplyConflictError extends Error {
+  constructor(readonly conflicts: { manager: string; apiVersion: string; subresource?: string; field: string }[]) {
+    super(`Apply failed with ${conflicts.length} conflict${conflicts.length === 1 ? '' : 's'}: ${conflicts.map((c) => `conflict with "${c.manager}"${c.subresource ? ` with subresource "${c.subresource}"` : ''} using ${c.apiVersion}: ${c.field}`).join('\n')}`);
+  }
 }
 
 function removeKeyed(list: unknown[], key: string): unknown[] {
@@ -129,11 +236,33 @@ function prune(live: unknown, before: Obj, after: Obj): void {
  * Server-side apply of `applied` (the user's configuration) by `manager` onto `live`.
  * Returns the new object; managedFields records the manager's field set.
  */
-export function serverSideApply(live: KubeObject, applied: KubeObject, manager: string, now: Date): KubeObject {
-  const entries = (live.metadata.managedFields ?? []) as ManagedFieldsEntry[];
+export function serverSideApply(live: KubeObject, applied: KubeObject, manager: string, now: Date, force = false): KubeObject {
+  let entries = (live.metadata.managedFields ?? []) as ManagedFieldsEntry[];
   const previous = entries.find((e) => e.manager === manager && e.operation === 'Apply' && !e.subresource);
   const newFields = fieldSet(applied);
+  const appliedLeaves = leafPaths(newFields);
+  // Conflicts: fields another manager owns whose live value differs from what this apply wants.
+  const conflicts: ConstructorParameters<typeof ApplyConflictError>[0] = [];
+  const taken = new Set<string>();
+  for (const e of entries) {
+    if (e.manager === manager && e.operation === 'Apply' && !e.subresource) continue;
+    const theirs = new Set(leafPaths(e.fieldsV1 ?? {}).map(pathKey));
+    for (const p of appliedLeaves) {
+      if (!theirs.has(pathKey(p))) continue;
+      if (same(valueAt(live, p), valueAt(applied, p))) continue;
+      taken.add(pathKey(p));
+      conflicts.push({ manager: e.manager, apiVersion: e.apiVersion, subresource: e.subresource, field: formatPath(p) });
+    }
+  }
+  if (conflicts.length && !force) throw new ApplyConflictError(conflicts);
+  if (taken.size) {
+    // A forced apply takes the conflicting fields over.
+    entries = entries
+      .map((e) => ({ ...e, fieldsV1: setFromPaths(leafPaths(e.fieldsV1 ?? {}).filter((p) => !taken.has(pathKey(p)))) }))
+      .filter((e) => (e.manager === manager && e.operation === 'Apply') || leafPaths(e.fieldsV1).length > 0);
+  }
   const base = structuredClone(live);
+  base.metadata.managedFields = entries;
   if (previous) prune(base, previous.fieldsV1, newFields);
   const { metadata: appliedMeta, ...appliedRest } = applied;
   const merged = strategicMerge(base, appliedRest) as KubeObject;

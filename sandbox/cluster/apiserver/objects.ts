@@ -7,11 +7,13 @@ import { REF, type ResourceInfo } from '../api/registry';
 import { validateObject, validateUpdate } from '../api/validation';
 import type { ClusterContext } from '../context';
 import type { KubeObject } from '../store/types';
-import { recordManagedFields } from './managed-fields';
+import { recordUpdate } from './managed-fields';
 
 export interface WriteOptions {
   dryRun: boolean;
   manager: string;
+  /** The subresource the write came through, for managedFields (e.g. `scale`). */
+  viaSubresource?: string;
   /** Skip managedFields bookkeeping (server-side apply records its own entry). */
   managedFieldsDone?: boolean;
 }
@@ -63,7 +65,7 @@ export function createObject(ctx: ClusterContext, info: ResourceInfo, input: Kub
   if (info.kind === 'Job' && info.group === 'batch') prepareJob(obj);
   validateObject(info, obj, { checkName: !!obj.metadata.name || !obj.metadata.generateName });
   const admitted = ctx.admission.run(ref(info), 'CREATE', obj, undefined);
-  if (!opts.managedFieldsDone) recordManagedFields(admitted, opts.manager, 'Update', ctx.now());
+  if (!opts.managedFieldsDone) recordUpdate(undefined, admitted, opts.manager, ctx.now());
   if (opts.dryRun) {
     const preview = structuredClone(admitted);
     preview.metadata.uid ||= randomUUID();
@@ -104,7 +106,7 @@ export function updateObject(ctx: ClusterContext, info: ResourceInfo, current: K
     validateUpdate(info, next, current);
   }
   const admitted = ctx.admission.run(ref(info), 'UPDATE', next, current);
-  if (!opts.managedFieldsDone) recordManagedFields(admitted, opts.manager, 'Update', ctx.now(), opts.subresource);
+  if (!opts.managedFieldsDone) recordUpdate(current, admitted, opts.manager, ctx.now(), opts.subresource ?? opts.viaSubresource);
   if (opts.dryRun) return admitted;
   return ctx.store.update(ref(info), admitted, opts.subresource ? { subresource: opts.subresource } : undefined);
 }

@@ -7,7 +7,7 @@ import { labelSelectorFromObject, labelSelectorToString, parseFieldSelector, par
 import type { ClusterContext } from '../context';
 import type { DeleteOptions, KubeObject, ResourceRef } from '../store/types';
 import { sendJson, sendStatus, successStatus } from './http';
-import { fieldSet, recordManagedFields, serverSideApply } from './managed-fields';
+import { ApplyConflictError, fieldSet, recordManagedFields, serverSideApply } from './managed-fields';
 import { createObject, updateObject, type WriteOptions } from './objects';
 import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, type ListPatchMeta } from './patch';
 import { openapiModule, tablesModule } from './plugins';
@@ -308,7 +308,16 @@ async function handleApply(rc: RestContext, body: unknown, opts: WriteOptions): 
     const created = createObject(rc.ctx, info, toCreate, { ...opts, manager, managedFieldsDone: true });
     return respondObject(rc, 201, created, warnings);
   }
-  const merged = serverSideApply(current, applied, manager, rc.ctx.now());
+  const force = queryFlag(rc.query, 'force');
+  let merged: KubeObject;
+  try {
+    merged = serverSideApply(current, applied, manager, rc.ctx.now(), force);
+  } catch (err) {
+    if (!(err instanceof ApplyConflictError)) throw err;
+    throw new StatusError(409, 'Conflict', err.message, {
+      causes: err.conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with "${c.manager}"${c.subresource ? ` with subresource "${c.subresource}"` : ''} using ${c.apiVersion}`, field: c.field })),
+    });
+  }
   merged.metadata.resourceVersion = current.metadata.resourceVersion;
   const updated = updateObject(rc.ctx, info, current, merged, { ...opts, manager, managedFieldsDone: true, subresource: subresource === 'status' ? 'status' : undefined });
   respondObject(rc, 200, updated, warnings);
@@ -419,7 +428,7 @@ export async function handleScale(rc: RestContext, method: string): Promise<void
   }
   const next = structuredClone(current);
   (next.spec as Record<string, unknown>).replicas = replicas;
-  const updated = updateObject(rc.ctx, info, current, next, writeOptions(rc));
+  const updated = updateObject(rc.ctx, info, current, next, { ...writeOptions(rc), viaSubresource: 'scale' });
   respondObject(rc, 200, toScale(updated));
 }
 

@@ -200,6 +200,33 @@ describeKubectl('kubectl update rules', () => {
     expect(r.stderr).toContain('field is immutable');
   });
 
+  it('reports server-side apply conflicts and resolves them with --force-conflicts', async () => {
+    const manifest = (replicas: number) => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ssa
+spec:
+  replicas: ${replicas}
+  selector: {matchLabels: {app: ssa}}
+  template:
+    metadata: {labels: {app: ssa}}
+    spec:
+      containers: [{name: web, image: nginx}]
+`;
+    expect((await c.kubectl('apply --server-side -f -', { stdin: manifest(2) })).stdout.trim()).toBe('deployment.apps/ssa serverside-applied');
+    expect((await c.kubectl('scale deploy ssa --replicas=5')).code).toBe(0);
+    const conflict = await c.kubectl('apply --server-side -f -', { stdin: manifest(2) });
+    expect(conflict.code).not.toBe(0);
+    expect(conflict.stderr).toMatch(/Apply failed with 1 conflict: conflict with "kubectl(-scale)?"( with subresource "scale")? using apps\/v1: \.spec\.replicas/);
+    expect((await c.kubectl('apply --server-side --force-conflicts -f -', { stdin: manifest(2) })).code).toBe(0);
+    const d = JSON.parse((await c.kubectl('get deploy ssa -o json --show-managed-fields')).stdout);
+    expect(d.spec.replicas).toBe(2);
+    const owners = d.metadata.managedFields.map((m: { manager: string; operation: string }) => `${m.manager}/${m.operation}`);
+    expect(owners).toContain('kubectl/Apply');
+    // Applying the same manifest again is not a conflict.
+    expect((await c.kubectl('apply --server-side -f -', { stdin: manifest(2) })).code).toBe(0);
+  });
+
   it('removes fields dropped from an applied manifest', async () => {
     const manifest = (env: string) => `apiVersion: v1
 kind: ConfigMap
