@@ -92,7 +92,7 @@ export class MemoryStore implements Store {
   onCommit?: () => void;
 
   constructor(opts: MemoryStoreOptions = {}) {
-    this.historySize = opts.historySize ?? 5000;
+    this.historySize = opts.historySize ?? 2000;
     this.now = opts.now ?? (() => new Date());
     this.gracefulPodDeletion = opts.gracefulPodDeletion ?? false;
     this.onCommit = opts.onCommit;
@@ -346,7 +346,8 @@ export class MemoryStore implements Store {
   }
 
   private commit(ref: ResourceRef, type: HistoryEntry['type'], obj: KubeObject, previous: KubeObject | undefined): void {
-    const entry: HistoryEntry = { rv: this.rv, key: refKey(ref), type, object: clone(obj), previous: previous ? clone(previous) : undefined };
+    // Stored objects are never mutated in place (writes replace them), so history can share them.
+    const entry: HistoryEntry = { rv: this.rv, key: refKey(ref), type, object: obj, previous };
     this.history.push(entry);
     if (this.history.length > this.historySize) this.history.splice(0, this.history.length - this.historySize);
     for (const w of this.watchers) this.enqueueFor(w, entry);
