@@ -497,15 +497,20 @@ function isServer(program: string): boolean {
 
 function pullFailure(normalized: string, registry: string, repositoryExists: boolean): ImagePullError {
   const prefix = `failed to pull and unpack image "${normalized}": failed to resolve reference "${normalized}"`;
-  if (repositoryExists) return new ImagePullError(`rpc error: code = NotFound desc = ${prefix}: ${normalized}: not found`, 'NotFound');
-  if (registry === 'docker.io' || registry === 'registry.k8s.io') {
-    return new ImagePullError(
-      `rpc error: code = Unknown desc = ${prefix}: pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed`,
-      'Unauthorized',
-    );
-  }
+  // Docker Hub and registry.k8s.io are served by the sandbox's offline mirror: what it lacks is "not found"
+  // (like a missing tag upstream), never "access denied" for repositories that do exist upstream.
+  if (repositoryExists || registry === 'docker.io' || registry === 'registry.k8s.io') return new ImagePullError(`rpc error: code = NotFound desc = ${prefix}: ${normalized}: not found`, 'NotFound');
   const host = registry.replace(/:\d+$/, '');
-  return new ImagePullError(`rpc error: code = Unavailable desc = ${prefix}: failed to do request: Head "https://${registry}/v2/": dial tcp: lookup ${host}: no such host`, 'Unavailable');
+  const port = /:(\d+)$/.exec(registry)?.[1] ?? '443';
+  const path = normalized.slice(registry.length + 1).replace(/[:@][^/]*$/, '');
+  const reference = /[:@]([^/]*)$/.exec(normalized)?.[1] ?? 'latest';
+  const url = `https://${registry}/v2/${path}/manifests/${reference}`;
+  // No registry is reachable from a simulated node: addresses refuse, names do not resolve.
+  if (host === 'localhost' || /^\d{1,3}(\.\d{1,3}){3}$/.test(host)) {
+    const ip = host === 'localhost' ? '127.0.0.1' : host;
+    return new ImagePullError(`rpc error: code = Unavailable desc = ${prefix}: failed to do request: Head "${url}": dial tcp ${ip}:${port}: connect: connection refused`, 'Unavailable');
+  }
+  return new ImagePullError(`rpc error: code = Unavailable desc = ${prefix}: failed to do request: Head "${url}": dial tcp: lookup ${host}: no such host`, 'Unavailable');
 }
 
 /** `2026-11-23T03:44:52.123456789Z` like the kubelet's log timestamps. */
