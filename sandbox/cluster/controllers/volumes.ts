@@ -182,6 +182,8 @@ export class VolumeController {
       if (!ref || ref.uid === pvc.metadata.uid || (!ref.uid && ref.name === name && ref.namespace === namespace)) this.bind(pv, pvc);
       return;
     }
+    const delayed = className(pvc) ? (store.get(R.storageClasses, undefined, className(pvc)) as Spec | undefined)?.volumeBindingMode === 'WaitForFirstConsumer' : false;
+    const selectedNode = pvc.metadata.annotations?.['volume.kubernetes.io/selected-node'];
     // A volume pre-bound to this claim wins, then the smallest fitting Available one.
     const volumes = store.list(R.persistentVolumes).items.filter((pv) => !pv.metadata.deletionTimestamp);
     const prebound = volumes.find((pv) => {
@@ -189,12 +191,18 @@ export class VolumeController {
       return ref && ref.name === name && ref.namespace === namespace && (!ref.uid || ref.uid === pvc.metadata.uid);
     });
     const candidates = volumes.filter((pv) => !(pv.spec as Spec)?.claimRef && volumeFits(pv, pvc)).sort((a, b) => capacityBytes(a) - capacityBytes(b));
-    const chosen = prebound ?? candidates[0];
+    const chosen = prebound ?? (delayed && !selectedNode ? undefined : candidates[0]);
     if (chosen) {
       this.bind(chosen, pvc);
       return;
     }
     const cls = className(pvc) ? store.get(R.storageClasses, undefined, className(pvc)) : undefined;
+    // WaitForFirstConsumer: nothing happens until the scheduler has picked a node for a pod using the claim.
+    if ((cls as Spec | undefined)?.volumeBindingMode === 'WaitForFirstConsumer' && !pvc.metadata.annotations?.['volume.kubernetes.io/selected-node']) {
+      if ((pvc.status as Spec)?.phase !== 'Pending') this.setPhase(R.persistentVolumeClaims, namespace, name, { phase: 'Pending' });
+      this.ctx.events.record(pvc, 'Normal', 'WaitForFirstConsumer', 'waiting for first consumer to be created before binding', COMPONENT);
+      return;
+    }
     const provisioner = cls?.provisioner as string | undefined;
     if (cls && provisioner && provisioner !== 'kubernetes.io/no-provisioner') {
       this.provision(pvc, cls);
@@ -231,6 +239,9 @@ export class VolumeController {
           capacity: { storage: spec.resources?.requests?.storage ?? '1Gi' },
           claimRef: { apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace: pvc.metadata.namespace, name: pvc.metadata.name, uid: pvc.metadata.uid },
           hostPath: { path: `/var/lib/kubelab/volumes/${pvc.metadata.namespace}/${pvc.metadata.name}`, type: 'DirectoryOrCreate' },
+          ...(pvc.metadata.annotations?.['volume.kubernetes.io/selected-node']
+            ? { nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [pvc.metadata.annotations['volume.kubernetes.io/selected-node']] }] }] } } }
+            : {}),
           persistentVolumeReclaimPolicy: (cls.reclaimPolicy as string | undefined) ?? 'Delete',
           storageClassName: cls.metadata.name,
           volumeMode: spec.volumeMode ?? 'Filesystem',

@@ -50,6 +50,10 @@ export class Scheduler {
           if ((pod.spec as any)?.nodeName && (phase === 'Succeeded' || phase === 'Failed' || pod.metadata.deletionTimestamp)) this.retryUnschedulable();
         }
       }),
+      // Claims that appear or get bound can unblock pods waiting for them.
+      store.watch(R.persistentVolumeClaims, {}, (ev) => {
+        if (ev.type !== 'DELETED' && this.unschedulable.size) this.retryUnschedulable();
+      }),
       store.watch(R.nodes, {}, (ev) => {
         const name = ev.object.metadata.name!;
         if (ev.type === 'DELETED') {
@@ -82,12 +86,23 @@ export class Scheduler {
       return;
     }
     const nodes = this.ctx.store.list(R.nodes).items;
+    const volumeProblem = this.checkVolumes(pod);
+    if (volumeProblem) {
+      this.unschedulable.add(key);
+      this.recordFailure(pod, preFilterMessage(nodes.length, volumeProblem));
+      return;
+    }
     const allPods = this.ctx.store.list(R.pods).items;
     const infos = buildNodeInfos(nodes, allPods);
     const requests = podRequests(pod);
     const feasible: NodeInfo[] = [];
     const failures = new Map<string, FilterFailure>();
+    const volumeTerms = this.boundVolumeNodeTerms(pod);
     for (const info of infos) {
+      if (volumeTerms.some((terms) => !terms.some((t) => nodeSelectorTermMatches(t, info.node)))) {
+        failures.set(info.name, { reasons: ['node(s) had volume node affinity conflict'], unresolvable: true });
+        continue;
+      }
       const failure = filterNode(pod, info, requests, infos);
       if (failure) failures.set(info.name, failure);
       else feasible.push(info);
@@ -100,6 +115,51 @@ export class Scheduler {
     this.unschedulable.delete(key);
     const chosen = this.pickNode(pod, feasible, infos);
     this.bind(pod, chosen.name);
+  }
+
+  /** VolumeBinding's PreFilter: every claim must exist, and be bound unless its class waits for the first consumer. */
+  private checkVolumes(pod: KubeObject): string | undefined {
+    let unboundImmediate = false;
+    for (const v of ((pod.spec as any)?.volumes ?? []) as any[]) {
+      const claimName = v.persistentVolumeClaim?.claimName as string | undefined;
+      if (!claimName) continue;
+      const pvc = this.ctx.store.get(R.persistentVolumeClaims, pod.metadata.namespace, claimName);
+      if (!pvc) return `persistentvolumeclaim "${claimName}" not found`;
+      if (pvc.metadata.deletionTimestamp) return `persistentvolumeclaim "${claimName}" is being deleted`;
+      if ((pvc.spec as any)?.volumeName) continue;
+      if (!isDelayedBinding(this.ctx, pvc)) unboundImmediate = true;
+    }
+    return unboundImmediate ? 'pod has unbound immediate PersistentVolumeClaims' : undefined;
+  }
+
+  /** Required node affinity of the volumes bound to the pod's claims (VolumeBinding filter). */
+  private boundVolumeNodeTerms(pod: KubeObject): any[][] {
+    const out: any[][] = [];
+    for (const v of ((pod.spec as any)?.volumes ?? []) as any[]) {
+      const claimName = v.persistentVolumeClaim?.claimName as string | undefined;
+      const pvc = claimName ? this.ctx.store.get(R.persistentVolumeClaims, pod.metadata.namespace, claimName) : undefined;
+      const pvName = (pvc?.spec as any)?.volumeName as string | undefined;
+      const pv = pvName ? this.ctx.store.get(R.persistentVolumes, undefined, pvName) : undefined;
+      const terms = (pv?.spec as any)?.nodeAffinity?.required?.nodeSelectorTerms;
+      if (Array.isArray(terms) && terms.length) out.push(terms);
+    }
+    return out;
+  }
+
+  /** The scheduler's PreBind for WaitForFirstConsumer claims: tell the volume controller the node. */
+  private selectNodeForClaims(pod: KubeObject, nodeName: string): void {
+    for (const v of ((pod.spec as any)?.volumes ?? []) as any[]) {
+      const claimName = v.persistentVolumeClaim?.claimName as string | undefined;
+      if (!claimName) continue;
+      const pvc = this.ctx.store.get(R.persistentVolumeClaims, pod.metadata.namespace, claimName);
+      if (!pvc || (pvc.spec as any)?.volumeName || !isDelayedBinding(this.ctx, pvc)) continue;
+      this.ctx.store.mutate(R.persistentVolumeClaims, pod.metadata.namespace, claimName, (cur) => {
+        const a = cur.metadata.annotations ?? {};
+        if (a[SELECTED_NODE_ANNOTATION] === nodeName) return undefined;
+        cur.metadata.annotations = { ...a, [SELECTED_NODE_ANNOTATION]: nodeName };
+        return cur;
+      });
+    }
   }
 
   /**
@@ -155,6 +215,7 @@ export class Scheduler {
 
   private bind(pod: KubeObject, nodeName: string): void {
     const { store } = this.ctx;
+    this.selectNodeForClaims(pod, nodeName);
     const bound = store.mutate(R.pods, pod.metadata.namespace, pod.metadata.name!, (cur) => {
       if (cur.metadata.uid !== pod.metadata.uid || (cur.spec as any)?.nodeName || cur.metadata.deletionTimestamp) return undefined;
       (cur.spec as any).nodeName = nodeName;
@@ -223,6 +284,20 @@ export function buildNodeInfos(nodes: KubeObject[], pods: KubeObject[]): NodeInf
     for (const p of hostPorts(pod)) info.usedHostPorts.add(p);
   }
   return [...infos.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export const SELECTED_NODE_ANNOTATION = 'volume.kubernetes.io/selected-node';
+
+/** A claim whose StorageClass has volumeBindingMode WaitForFirstConsumer. */
+export function isDelayedBinding(ctx: ClusterContext, pvc: KubeObject): boolean {
+  const cls = (pvc.spec as any)?.storageClassName as string | undefined;
+  if (!cls) return false;
+  return (ctx.store.get(R.storageClasses, undefined, cls) as any)?.volumeBindingMode === 'WaitForFirstConsumer';
+}
+
+/** A FitError from a PreFilter plugin: its message once, and no node is worth preempting on. */
+export function preFilterMessage(numNodes: number, msg: string): string {
+  return `0/${numNodes} nodes are available: ${msg}. preemption: 0/${numNodes} nodes are available: ${numNodes} Preemption is not helpful for scheduling.`;
 }
 
 /** framework.FitError.Error() plus the default preemption plugin's message. */

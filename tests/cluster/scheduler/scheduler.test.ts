@@ -140,3 +140,43 @@ describe('scheduler: pod affinity, anti-affinity, topology spread and preference
     expect([nodeOf('s1'), nodeOf('s2')].sort()).toEqual(['w2-k8s', 'w3-k8s']);
   });
 });
+
+describe('scheduler: volumes', () => {
+  let c: TestCluster;
+  afterEach(() => c?.stop());
+  const withClaim = (name: string, claim: string): KubeObject => pod(name, { volumes: [{ name: 'data', persistentVolumeClaim: { claimName: claim } }] });
+
+  it('waits for a missing or unbound claim with upstream messages', async () => {
+    c = startTestCluster();
+    c.create(REFS.pods, withClaim('needs', 'data'));
+    await waitFor(() => scheduledCondition(c.get(REFS.pods, 'default', 'needs'))?.message === '0/4 nodes are available: persistentvolumeclaim "data" not found. preemption: 0/4 nodes are available: 4 Preemption is not helpful for scheduling.', 'not found message');
+    c.create(REFS.pvcs, { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data', namespace: 'default' }, spec: { storageClassName: 'manual', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } });
+    await waitFor(() => scheduledCondition(c.get(REFS.pods, 'default', 'needs'))?.message === '0/4 nodes are available: pod has unbound immediate PersistentVolumeClaims. preemption: 0/4 nodes are available: 4 Preemption is not helpful for scheduling.', 'unbound message');
+    c.create(REFS.pvs, { apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: 'pv1' }, spec: { storageClassName: 'manual', capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], hostPath: { path: '/data/pv1' } } });
+    await waitFor(() => isRunningReady(c.get(REFS.pods, 'default', 'needs')!), 'runs once bound');
+  });
+
+  it('binds WaitForFirstConsumer claims on the node the pod was scheduled to', async () => {
+    c = startTestCluster();
+    c.create(REFS.storageClasses, { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'local-path' }, provisioner: 'rancher.io/local-path', volumeBindingMode: 'WaitForFirstConsumer', reclaimPolicy: 'Delete' } as KubeObject);
+    c.create(REFS.pvcs, { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'late', namespace: 'default' }, spec: { storageClassName: 'local-path', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } });
+    await waitFor(() => c.events('WaitForFirstConsumer').length > 0, 'waiting event');
+    expect((c.get(REFS.pvcs, 'default', 'late')!.status as any).phase).toBe('Pending');
+    c.create(REFS.pods, withClaim('consumer', 'late'));
+    const p = await waitFor(() => {
+      const p = c.get(REFS.pods, 'default', 'consumer');
+      return (p?.spec as any)?.nodeName ? p : undefined;
+    }, 'scheduled');
+    const node = (p!.spec as any).nodeName;
+    const pvc = await waitFor(() => {
+      const x = c.get(REFS.pvcs, 'default', 'late')!;
+      return (x.status as any)?.phase === 'Bound' ? x : undefined;
+    }, 'bound');
+    expect(pvc.metadata.annotations!['volume.kubernetes.io/selected-node']).toBe(node);
+    const pv = c.get(REFS.pvs, undefined, (pvc.spec as any).volumeName)!;
+    expect((pv.spec as any).nodeAffinity.required.nodeSelectorTerms[0].matchExpressions[0].values).toEqual([node]);
+    // A second pod with the same claim must follow the volume.
+    c.create(REFS.pods, withClaim('second', 'late'));
+    await waitFor(() => (c.get(REFS.pods, 'default', 'second')!.spec as any).nodeName === node, 'same node');
+  });
+});
