@@ -76,7 +76,7 @@ interface SimPod {
 const RUNTIME_VERSION = 'containerd://1.7.24';
 
 export class SimulatedRuntime implements ContainerRuntime {
-  readonly name = 'simulated';
+  readonly name: string = 'simulated';
   private readonly images = new Map<string, Set<string>>();
   private readonly pods = new Map<string, SimPod>();
   private readonly containers = new Map<string, SimContainer>();
