@@ -19,7 +19,14 @@ interface BookmarkingWatch extends Watch {
   requestBookmark?: () => void;
 }
 
-export function handleWatch(rc: RestContext, activeWatches: Set<ServerResponse>): void {
+export interface WatchView {
+  /** Storage to watch instead of the target's own (events.k8s.io reads core events). */
+  ref: ResourceRef;
+  /** Converts stored objects to the served shape. */
+  present: (obj: KubeObject) => KubeObject;
+}
+
+export function handleWatch(rc: RestContext, activeWatches: Set<ServerResponse>, view?: WatchView): void {
   const { info, namespace, name } = rc.target;
   if (!info.verbs.includes('watch')) throw new StatusError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {});
   const q = rc.query;
@@ -37,7 +44,7 @@ export function handleWatch(rc: RestContext, activeWatches: Set<ServerResponse>)
   if (timeoutSeconds < 0) throw badRequest('timeoutSeconds must not be negative');
   const shape = outputShape(rc.req.headers.accept);
   const include = (q.get('includeObject') ?? 'Metadata') as 'None' | 'Metadata' | 'Object';
-  const ref: ResourceRef = { group: info.group, resource: info.resource };
+  const ref: ResourceRef = view?.ref ?? { group: info.group, resource: info.resource };
   const res = rc.res;
   let firstTable = true;
 
@@ -52,6 +59,8 @@ export function handleWatch(rc: RestContext, activeWatches: Set<ServerResponse>)
       object = table;
     } else if (shape === 'metadata' && ev.type !== 'BOOKMARK') {
       object = { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: ev.object.metadata };
+    } else if (view) {
+      object = ev.type === 'BOOKMARK' ? { ...ev.object, apiVersion: `${info.group}/${info.version}`, kind: info.kind } : view.present(ev.object);
     }
     return JSON.stringify({ type: ev.type, object }) + '\n';
   };
