@@ -24,6 +24,8 @@ interface EndpointPort {
 interface PodEndpoint {
   pod: KubeObject;
   ip: string;
+  /** Set when the pod's subdomain is this (headless) service: its DNS name `<hostname>.<service>`. */
+  hostname?: string;
   ready: boolean;
   terminating: boolean;
   ports: EndpointPort[];
@@ -61,7 +63,9 @@ function podEndpoints(svc: KubeObject, pods: KubeObject[]): PodEndpoint[] {
       ports.push({ ...(sp.name ? { name: sp.name } : {}), port, protocol, ...(sp.appProtocol ? { appProtocol: sp.appProtocol } : {}) });
     }
     if (!complete && ports.length === 0 && (spec.ports ?? []).length > 0) continue;
-    out.push({ pod, ip, ready: spec.publishNotReadyAddresses ? true : isPodReady(pod) && !terminating, terminating, ports });
+    const podSpec = (pod.spec ?? {}) as Spec;
+    const hostname = podSpec.hostname && podSpec.subdomain === svc.metadata.name ? (podSpec.hostname as string) : undefined;
+    out.push({ pod, ip, hostname, ready: spec.publishNotReadyAddresses ? true : isPodReady(pod) && !terminating, terminating, ports });
   }
   return out;
 }
@@ -78,8 +82,8 @@ export function buildSubsets(eps: PodEndpoint[]): Spec[] {
     const key = JSON.stringify(ports);
     let g = groups.get(key);
     if (!g) groups.set(key, (g = { ports, ready: [], notReady: [] }));
-    const addr = { ip: ep.ip, nodeName: (ep.pod.spec as Spec)?.nodeName, targetRef: targetRef(ep.pod) };
-    if (!addr.nodeName) delete (addr as Spec).nodeName;
+    const podSpec = (ep.pod.spec ?? {}) as Spec;
+    const addr: Spec = { ip: ep.ip, ...(ep.hostname ? { hostname: ep.hostname } : {}), ...(podSpec.nodeName ? { nodeName: podSpec.nodeName } : {}), targetRef: targetRef(ep.pod) };
     (ep.ready ? g.ready : g.notReady).push(addr);
   }
   const byIp = (a: Spec, b: Spec) => compareIPs(a.ip, b.ip);
@@ -219,6 +223,7 @@ export class EndpointsController {
       g.endpoints.push({
         addresses: [ep.ip],
         conditions: { ready: ep.ready, serving: ep.terminating ? isPodReady(ep.pod) : ep.ready, terminating: ep.terminating },
+        ...(ep.hostname ? { hostname: ep.hostname } : {}),
         ...((ep.pod.spec as Spec)?.nodeName ? { nodeName: (ep.pod.spec as Spec).nodeName } : {}),
         targetRef: targetRef(ep.pod),
       });
