@@ -5,6 +5,22 @@
 
 const knownBlocks: Record<string, number> = { 'm-k8s': 171, 'w1-k8s': 221, 'w2-k8s': 103, 'w3-k8s': 132 };
 
+/**
+ * Calico hands each node /26 blocks and keeps the block's first address for the node's IPIP tunnel;
+ * the notes' first pods were 172.16.221.129 (w1) and 172.16.132.x (w3), i.e. blocks .128/26 and .0/26.
+ */
+const knownTunnelOffsets: Record<string, number> = { 'm-k8s': 128, 'w1-k8s': 128, 'w2-k8s': 128, 'w3-k8s': 0 };
+
+/** The node's tunnel address offset inside its /24 (pods are allocated after it). */
+export function tunnelOffset(nodeName: string): number {
+  return knownTunnelOffsets[nodeName] ?? 0;
+}
+
+/** The Calico IPIP tunnel address of a node (annotation projectcalico.org/IPv4IPIPTunnelAddr). */
+export function tunnelAddress(nodeCIDR: string, nodeName: string): string {
+  return intToIp(parseCIDR(nodeCIDR).base + tunnelOffset(nodeName));
+}
+
 function ipToInt(ip: string): number {
   return ip.split('.').reduce((acc, o) => acc * 256 + Number(o), 0);
 }
@@ -56,9 +72,10 @@ export class NodeIPAM {
   private readonly base: number;
   private last: number;
 
-  constructor(readonly cidr: string, inUse: Iterable<string> = []) {
+  /** `reserved`: the tunnel address offset; allocation starts right after it. */
+  constructor(readonly cidr: string, inUse: Iterable<string> = [], private readonly reserved = 0) {
     this.base = parseCIDR(cidr).base;
-    this.last = 0;
+    this.last = reserved;
     for (const ip of inUse) {
       const off = ipToInt(ip) - this.base;
       if (off > this.last && off < 255) this.last = off;
@@ -74,7 +91,7 @@ export class NodeIPAM {
     for (let i = 1; i <= 254; i++) {
       const off = ((this.last + i - 1) % 254) + 1;
       const ip = intToIp(this.base + off);
-      if (!inUse.has(ip)) {
+      if (off !== this.reserved && !inUse.has(ip)) {
         this.last = off;
         return ip;
       }

@@ -1,7 +1,7 @@
 // One kubelet: owns a node. Registers it, and runs a PodWorker for every pod bound to it.
 import type { ClusterContext, NodeSpecInput } from '../context';
 import type { KubeObject } from '../store/types';
-import { NodeIPAM } from './ipam';
+import { NodeIPAM, tunnelOffset } from './ipam';
 import { NodeAgent } from './node-status';
 import { PodWorker } from './pod-worker';
 import type { ContainerRuntime } from './runtime';
@@ -23,7 +23,7 @@ export class Kubelet {
     existingPods: KubeObject[],
   ) {
     const ips = existingPods.map((p) => (p.status as { podIP?: string } | undefined)?.podIP).filter((ip): ip is string => !!ip);
-    this.ipam = new NodeIPAM(podCIDR, ips.filter((ip) => ip !== node.internalIP));
+    this.ipam = new NodeIPAM(podCIDR, ips.filter((ip) => ip !== node.internalIP), tunnelOffset(node.name));
     this.agent = new NodeAgent(ctx, node, podCIDR, describeRuntime.describe());
   }
 

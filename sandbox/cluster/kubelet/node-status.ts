@@ -7,6 +7,7 @@ import { isStatusError } from '../api/errors';
 import type { ClusterContext, NodeSpecInput } from '../context';
 import type { KubeObject } from '../store/types';
 import type { RuntimeDescription } from './runtime';
+import { tunnelAddress } from './ipam';
 import { apiTime, microTime, Timers } from './time';
 
 export const KUBELET_VERSION = 'v1.35.0';
@@ -98,6 +99,9 @@ export class NodeAgent {
           annotations: {
             'kubeadm.alpha.kubernetes.io/cri-socket': 'unix:///var/run/containerd/containerd.sock',
             'node.alpha.kubernetes.io/ttl': '0',
+            // What calico-node writes on its node.
+            'projectcalico.org/IPv4Address': `${this.node.internalIP}/24`,
+            'projectcalico.org/IPv4IPIPTunnelAddr': tunnelAddress(this.podCIDR, this.node.name),
             'volumes.kubernetes.io/controller-managed-attach-detach': 'true',
           },
         },

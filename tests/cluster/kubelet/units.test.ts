@@ -1,5 +1,5 @@
 import { parseImageReference } from '@/sandbox/cluster/kubelet/image-ref';
-import { assignNodeCIDRs, NodeIPAM } from '@/sandbox/cluster/kubelet/ipam';
+import { assignNodeCIDRs, NodeIPAM, tunnelAddress, tunnelOffset } from '@/sandbox/cluster/kubelet/ipam';
 import { goDuration } from '@/sandbox/cluster/kubelet/time';
 import { resolveImage } from '@/sandbox/cluster/kubelet/runtimes/simulated/images';
 import { runProgram, type ProgramContext } from '@/sandbox/cluster/kubelet/runtimes/simulated/program';
@@ -33,6 +33,14 @@ describe('pod networks', () => {
     expect(cidrs.get('w3-k8s')).toBe('172.16.132.0/24');
     expect(new Set(cidrs.values()).size).toBe(6);
     for (const c of cidrs.values()) expect(c).toMatch(/^172\.16\.\d+\.0\/24$/);
+  });
+
+  test('the first pod on w1-k8s gets 172.16.221.129 like the notes (Calico keeps .128 for the tunnel)', () => {
+    const ipam = new NodeIPAM('172.16.221.0/24', [], tunnelOffset('w1-k8s'));
+    expect(ipam.allocate(new Set())).toBe('172.16.221.129');
+    expect(tunnelAddress('172.16.221.0/24', 'w1-k8s')).toBe('172.16.221.128');
+    const w3 = new NodeIPAM('172.16.132.0/24', [], tunnelOffset('w3-k8s'));
+    expect(w3.allocate(new Set())).toBe('172.16.132.1');
   });
 
   test('IPAM hands out increasing addresses, skips used ones and continues after existing ones', () => {
