@@ -130,7 +130,7 @@ describeKubectl('streaming subresources with kubectl', () => {
         s.close(() => resolve(p));
       });
     });
-    const child = spawn(kubectlPath(), ['port-forward', 'pod/web', `${local}:80`], { env: { PATH: process.env.PATH ?? '', HOME: dir, KUBECONFIG: kubeconfig } as NodeJS.ProcessEnv });
+    const child = spawn(kubectlPath(), ['port-forward', 'pod/web', `${local}:80`], { env: { ...process.env, HOME: dir, KUBECONFIG: kubeconfig } });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));

@@ -40,7 +40,7 @@ export function runKubectl(kubeconfigPath: string, home: string, args: string[],
   if (!hasKubectl()) throw new Error(`kubectl is not vendored at ${kubectlPath()}; run \`node scripts/kubelab.js prepare\``);
   return new Promise((resolve, reject) => {
     const child = spawn(kubectlPath(), args, {
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, KUBECONFIG: kubeconfigPath, ...opts.env } as NodeJS.ProcessEnv,
+      env: { ...process.env, PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, KUBECONFIG: kubeconfigPath, ...opts.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
