@@ -7,6 +7,7 @@ import { DeploymentController } from './deployment/controller';
 import { DisruptionController } from './disruption';
 import { EndpointsController } from './endpoints';
 import { GarbageCollector } from './garbage-collector';
+import { HorizontalPodAutoscalerController } from './hpa';
 import { JobController } from './job';
 import { LoadBalancerController } from './load-balancer';
 import { NamespaceController } from './namespace';
@@ -40,6 +41,7 @@ export function startControllers(ctx: ClusterContext): { stop(): void } {
     new DisruptionController(ctx),
     new PodGCController(ctx),
     new TaintEvictionController(ctx),
+    new HorizontalPodAutoscalerController(ctx),
   ];
   for (const c of controllers) c.start();
   return {

@@ -116,6 +116,17 @@ spec:
     expect(job.metadata.ownerReferences[0]).toMatchObject({ kind: 'CronJob', name: 'hello' });
   }, 120000);
 
+  it('autoscale without metrics-server: bounds enforced, targets unknown', async () => {
+    await c.kubectl('create deployment auto --image=nginx --replicas=1');
+    expect((await c.kubectl('autoscale deployment auto --min=2 --max=5 --cpu=50%')).stdout).toBe('horizontalpodautoscaler.autoscaling/auto autoscaled\n');
+    await until(c, 'get deploy auto -o jsonpath={.spec.replicas}', (o) => o === '2', 'scaled to minReplicas');
+    const hpa = await until(c, 'get hpa auto --no-headers', (o) => /cpu: <unknown>\/50%\s+2\s+5\s+2/.test(o), 'hpa status');
+    expect(hpa).toMatch(/^auto\s+Deployment\/auto\s+cpu: <unknown>\/50%/);
+    const described = await c.kubectl('describe hpa auto');
+    expect(described.stdout).toContain('New size: 2; reason: Current number of replicas below Spec.MinReplicas');
+    expect(described.stdout).toMatch(/ScalingActive\s+False\s+FailedGetResourceMetric/);
+  });
+
   it('deleting a namespace removes its content', async () => {
     await c.kubectl('create namespace team');
     await c.kubectl('create deployment a --image=nginx -n team');
