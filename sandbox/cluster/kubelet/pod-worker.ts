@@ -296,7 +296,14 @@ export class PodWorker {
     const previous = (this.initialStatus as { podIP?: string } | undefined)?.podIP;
     const podIP = hostNetwork ? this.deps.hostIP : this.deps.allocateIP(previous);
     const spec = this.sandboxSpec(podIP);
-    const sandbox = await this.deps.runtime.startPod(spec);
+    let sandbox: { podIP: string };
+    try {
+      sandbox = await this.deps.runtime.startPod(spec);
+    } catch (err) {
+      if (!hostNetwork) this.deps.releaseIP(podIP);
+      this.event('Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${err instanceof Error ? err.message : String(err)}`);
+      throw err;
+    }
     this.sandbox = { podIP: sandbox.podIP };
     if (!this.adopted) {
       this.adopted = true;
@@ -452,9 +459,11 @@ export class PodWorker {
     try {
       id = await rt.createContainer(this.uid, config);
     } catch (err) {
-      if (!(err instanceof ContainerStartError)) throw err;
-      r.waiting = { reason: err.reason, message: err.message };
-      this.event('Warning', 'Failed', `Error: ${err.message}`, r);
+      // Any runtime failure here is the container's CreateContainerError, as with CRI.
+      const reason = err instanceof ContainerStartError ? err.reason : 'CreateContainerError';
+      const message = err instanceof Error ? err.message : String(err);
+      r.waiting = { reason, message };
+      this.event('Warning', 'Failed', `Error: ${message}`, r);
       r.crashBackoffMs ??= CRASH_BACKOFF_INITIAL_MS;
       this.timers.cancel(r.backoffTimer);
       r.backoffTimer = this.timers.after(this.scaledBackoff(r.crashBackoffMs), () => this.poke());
@@ -581,8 +590,9 @@ export class PodWorker {
       r.imageBackoff = undefined;
       r.imageInfo = info;
       return info;
-    } catch (err) {
-      if (!(err instanceof ImagePullError)) throw err;
+    } catch (caught) {
+      // A runtime that fails in another way (daemon unreachable…) is reported like a failed pull too.
+      const err = caught instanceof ImagePullError ? caught : new ImagePullError(caught instanceof Error ? caught.message : String(caught), 'Unavailable');
       this.event('Warning', 'Failed', `Failed to pull image "${image}": ${err.message}`, r);
       this.event('Warning', 'Failed', 'Error: ErrImagePull', r);
       r.waiting = { reason: 'ErrImagePull', message: err.message };

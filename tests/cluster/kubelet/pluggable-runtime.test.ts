@@ -41,3 +41,43 @@ test('learner pods use the given runtime (and its container ID scheme); kube-sys
   const node = h.store.get(REF.nodes, undefined, 'w1-k8s')!;
   expect((node.status as { nodeInfo: { containerRuntimeVersion: string } }).nodeInfo.containerRuntimeVersion).toBe('docker://27.5.1');
 });
+
+/** Fails the first sandbox and the first container creation, like a runtime with a hiccup. */
+class FlakyRuntime extends SimulatedRuntime {
+  sandboxFailures = 1;
+  createFailures = 1;
+  override async startPod(spec: Parameters<SimulatedRuntime['startPod']>[0]) {
+    if (spec.namespace === 'default' && this.sandboxFailures-- > 0) throw new Error('failed to setup network for sandbox: plugin type="calico" failed (add): connection refused');
+    return super.startPod(spec);
+  }
+  override async createContainer(podUID: string, config: Parameters<SimulatedRuntime['createContainer']>[1]) {
+    if (config.name === 'web' && this.createFailures-- > 0) throw new Error('failed to create containerd container: snapshotter busy');
+    return super.createContainer(podUID, config);
+  }
+}
+
+describe('runtime failures', () => {
+  let flakyHarness: KubeletHarness;
+  let flaky: FlakyRuntime;
+  beforeAll(async () => {
+    flaky = new FlakyRuntime({ timeScale: 0 });
+    flakyHarness = await startHarness({ runtime: flaky, skipSystemObjects: true });
+  });
+  afterAll(async () => {
+    await flakyHarness.stop();
+    await flaky.close();
+  });
+
+  test('a failed sandbox (FailedCreatePodSandBox) and a failed create (CreateContainerError) are reported and retried', async () => {
+    flakyHarness.createPod('flaky', { containers: [{ name: 'web', image: 'nginx' }] });
+    await waitFor(() => phase(flakyHarness.pod('flaky')) === 'Running', 'flaky Running after retries', 20_000);
+    const events = flakyHarness.events('flaky');
+    expect(events).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ type: 'Warning', reason: 'FailedCreatePodSandBox', message: 'Failed to create pod sandbox: failed to setup network for sandbox: plugin type="calico" failed (add): connection refused' }),
+        expect.objectContaining({ type: 'Warning', reason: 'Failed', message: 'Error: failed to create containerd container: snapshotter busy' }),
+      ]),
+    );
+    expect(containerStatus(flakyHarness.pod('flaky'))!.restartCount).toBe(0);
+  });
+});
