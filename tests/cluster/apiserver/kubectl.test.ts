@@ -171,6 +171,9 @@ describeKubectl('kubectl against the mini-cluster', () => {
     expect((await c.kubectl('get pod watched')).code).toBe(1);
     expect((await c.kubectl('delete deployment echo-hname')).code).toBe(0);
     expect((await c.kubectl('create namespace scratch')).stdout.trim()).toBe('namespace/scratch created');
+    // Like kube-controller-manager, every namespace gets a default ServiceAccount and the root CA ConfigMap.
+    await waitFor(async () => (await c.kubectl('get sa default -n scratch -o name')).stdout.trim() === 'serviceaccount/default', { what: 'default service account' });
+    await waitFor(async () => (await c.kubectl('get cm kube-root-ca.crt -n scratch -o name')).code === 0, { what: 'kube-root-ca.crt' });
     await c.kubectl('create configmap cfg -n scratch --from-literal=a=b');
     expect((await c.kubectl('delete namespace scratch')).code).toBe(0);
     expect((await c.kubectl('get cm -n scratch -o name')).stdout.trim()).toBe('');
