@@ -180,10 +180,21 @@ export function buildPodStatus(input: PodStatusInput): Record<string, unknown> {
   };
   const readyReason = terminal ? 'PodCompleted' : 'ContainersNotReady';
   const readyMessage = terminal ? undefined : `containers with unready status: [${unready.join(' ')}]`;
+  // Readiness gates: the pod is Ready only when every gate's condition (set by someone else) is True.
+  const gates = ((spec.readinessGates ?? []) as Array<{ conditionType: string }>).map((g) => g.conditionType);
+  const missingGate = gates.find((g) => !prevConds.some((c) => c.type === g));
+  const falseGate = gates.find((g) => prevConds.some((c) => c.type === g && c.status !== 'True'));
   const conditions: Array<Record<string, unknown>> = [
     cond('PodReadyToStartContainers', input.podIP !== undefined && !terminal),
     cond('Initialized', initialized, terminal && initialized ? undefined : 'ContainersNotInitialized', initialized ? undefined : `containers with incomplete status: [${pendingInits.join(' ')}]`),
-    cond('Ready', allReady && !terminal, readyReason, readyMessage),
+    allReady && !terminal && (missingGate || falseGate)
+      ? cond(
+          'Ready',
+          false,
+          'ReadinessGatesNotReady',
+          missingGate ? `corresponding condition of pod readiness gate "${missingGate}" does not exist.` : `the status of pod readiness gate "${falseGate}" is not "True", but False`,
+        )
+      : cond('Ready', allReady && !terminal, readyReason, readyMessage),
     cond('ContainersReady', allReady && !terminal, readyReason, readyMessage),
   ];
   if (terminal && initialized) conditions[1] = cond('Initialized', true);

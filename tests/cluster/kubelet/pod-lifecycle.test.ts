@@ -121,6 +121,16 @@ describe('pod lifecycle on the simulated runtime', () => {
     expect(containerStatus(failed)!.state.terminated).toMatchObject({ exitCode: 2, reason: 'Error', message: 'starting\nfatal: no config\n' });
   });
 
+  test('readiness gates keep the pod unready until their condition is True', async () => {
+    h.createPod('gated', { readinessGates: [{ conditionType: 'example.com/lb-ready' }], containers: [{ name: 'web', image: 'nginx' }] });
+    const pod = await waitFor(() => (containerStatus(h.pod('gated'))?.ready ? h.pod('gated') : undefined), 'container ready');
+    const ready = () => (h.pod('gated')!.status as { conditions: Array<{ type: string; status: string; reason?: string; message?: string }> }).conditions.find((c) => c.type === 'Ready');
+    expect(ready()).toMatchObject({ status: 'False', reason: 'ReadinessGatesNotReady', message: 'corresponding condition of pod readiness gate "example.com/lb-ready" does not exist.' });
+    h.store.mutate(REF.pods, 'default', 'gated', (p) => ({ ...p, status: { ...(p.status as object), conditions: [...((p.status as { conditions: unknown[] }).conditions ?? []), { type: 'example.com/lb-ready', status: 'True' }] } }), { subresource: 'status' });
+    expect(pod).toBeDefined();
+    await waitFor(() => ready()?.status === 'True', 'Ready once the gate is True');
+  });
+
   test('OnFailure restarts a failing container but leaves a succeeded one alone', async () => {
     h.createPod('job', { restartPolicy: 'OnFailure', containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'exit 0'] }] });
     await waitFor(() => phase(h.pod('job')) === 'Succeeded', 'job Succeeded');
