@@ -44,6 +44,18 @@ function podIndex(pod: KubeObject): number | undefined {
   return v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined;
 }
 
+/** With restartPolicy OnFailure, container restarts of active pods count against backoffLimit. */
+function pastBackoffLimitOnFailure(spec: Spec, active: KubeObject[]): boolean {
+  if (spec.template?.spec?.restartPolicy !== 'OnFailure') return false;
+  let restarts = 0;
+  for (const p of active) {
+    const st = (p.status ?? {}) as Spec;
+    for (const cs of [...(st.initContainerStatuses ?? []), ...(st.containerStatuses ?? [])] as Spec[]) restarts += cs.restartCount ?? 0;
+  }
+  const limit = spec.backoffLimit ?? 6;
+  return limit === 0 ? restarts > 0 : restarts >= limit;
+}
+
 export function jobFinished(job: KubeObject): 'Complete' | 'Failed' | undefined {
   for (const c of ((job.status as Spec)?.conditions ?? []) as Spec[]) {
     if ((c.type === 'Complete' || c.type === 'Failed') && c.status === 'True') return c.type;
@@ -156,7 +168,7 @@ export class JobController {
     if (!finished) {
       if (!spec.suspend) status.startTime ??= nowIso;
       const started = parseTime(status.startTime);
-      if (failed > backoffLimit) outcome = { type: 'Failed', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' };
+      if (failed > backoffLimit || pastBackoffLimitOnFailure(spec, active)) outcome = { type: 'Failed', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' };
       else if (spec.activeDeadlineSeconds !== undefined && started !== undefined && now.getTime() - started >= spec.activeDeadlineSeconds * 1000 && !spec.suspend) {
         outcome = { type: 'Failed', reason: 'DeadlineExceeded', message: 'Job was active longer than specified deadline' };
       } else if (completions !== undefined ? succeeded >= completions : succeeded > 0 && active.length === 0) {
