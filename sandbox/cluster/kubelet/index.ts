@@ -9,7 +9,7 @@ import type { PodIO } from './pod-io';
 import { PodIORouter } from './pod-io-router';
 import type { ContainerRuntime } from './runtime';
 import { SimulatedRuntime } from './runtimes/simulated';
-import { isInfrastructurePod, SystemObjects } from './system-pods';
+import { CONTROL_PLANE_IMAGES, isInfrastructurePod, SystemObjects } from './system-pods';
 
 export type { ContainerRuntime } from './runtime';
 
@@ -28,6 +28,7 @@ export interface RunningKubelets {
 
 export async function startKubelets(ctx: ClusterContext, opts: StartKubeletsOptions = {}): Promise<RunningKubelets> {
   const simulated = new SimulatedRuntime({ timeScale: ctx.options.timeScale, now: () => ctx.now() });
+  for (const node of ctx.options.nodes) if (node.controlPlane) simulated.preload(CONTROL_PLANE_IMAGES, node.name);
   const runtime = opts.runtime ?? simulated;
   // The cluster's own components run simulated on every profile (the control plane is this process).
   const runtimeFor = (pod: KubeObject): ContainerRuntime => (isInfrastructurePod(pod) ? simulated : runtime);

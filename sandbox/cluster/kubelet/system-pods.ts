@@ -15,6 +15,17 @@ import { parseCIDR } from './ipam';
 import { apiTime, scaled, Timers } from './time';
 
 export const MIRROR_ANNOTATION = 'kubernetes.io/config.mirror';
+
+/** What `kubeadm init` pre-pulls on a control-plane node (`kubeadm config images pull`). */
+export const CONTROL_PLANE_IMAGES = [
+  ETCD_IMAGE,
+  `registry.k8s.io/kube-apiserver:${KUBERNETES_VERSION}`,
+  `registry.k8s.io/kube-controller-manager:${KUBERNETES_VERSION}`,
+  `registry.k8s.io/kube-scheduler:${KUBERNETES_VERSION}`,
+  `registry.k8s.io/kube-proxy:${KUBERNETES_VERSION}`,
+  COREDNS_IMAGE,
+  'registry.k8s.io/pause:3.10.1',
+];
 const CONTROL_PLANE_TOLERATION = { key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' };
 const CONTROL_PLANE_SELECTOR = { 'kubernetes.io/os': 'linux', 'node-role.kubernetes.io/control-plane': '' };
 

@@ -93,6 +93,8 @@ describe('kube-system bootstrap', () => {
       expect(pod.metadata.ownerReferences?.[0]).toMatchObject({ kind: 'Node', name: 'm-k8s' });
       expect(containerStatus(pod)!.restartCount).toBe(0);
     }
+    // kubeadm pre-pulled the control-plane images.
+    expect(h.events('etcd-m-k8s').find((e) => e.reason === 'Pulled')?.message).toBe(`Container image "registry.k8s.io/etcd:3.6.5-0" already present on machine and can be accessed by the pod`);
     // A deleted mirror pod comes back (the static manifest is still there).
     const uid = h.pod('etcd-m-k8s', 'kube-system')!.metadata.uid;
     h.store.delete(REF.pods, 'kube-system', 'etcd-m-k8s', {});

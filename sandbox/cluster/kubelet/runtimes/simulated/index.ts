@@ -121,6 +121,16 @@ export class SimulatedRuntime implements ContainerRuntime {
     return { imageRef: r.imageRef, imageID: r.imageID, size: r.image.size };
   }
 
+  /** Marks images as already present on a node (kubeadm pre-pulls the control-plane images). */
+  preload(images: string[], node: string): void {
+    const cached = this.images.get(node) ?? new Set<string>();
+    for (const image of images) {
+      const resolved = resolveImage(image);
+      if (resolved) cached.add(resolved.imageRef);
+    }
+    this.images.set(node, cached);
+  }
+
   async pullImage(image: string, node: string): Promise<ImageInfo> {
     const cached = this.images.get(node);
     const resolved = resolveImage(image);
