@@ -227,6 +227,7 @@ export class VolumeController {
       cur.metadata.annotations = { ...a, 'volume.beta.kubernetes.io/storage-provisioner': provisioner, 'volume.kubernetes.io/storage-provisioner': provisioner };
       return cur;
     });
+    this.ctx.events.record(pvc, 'Normal', 'ExternalProvisioning', `Waiting for a volume to be created either by the external provisioner "${provisioner}" or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered.`, COMPONENT);
     this.ctx.events.record(pvc, 'Normal', 'Provisioning', `External provisioner is provisioning volume for claim "${pvc.metadata.namespace}/${pvc.metadata.name}"`, `${provisioner}_kubelab`);
     let pv = this.ctx.store.get(R.persistentVolumes, undefined, pvName);
     if (!pv) {
