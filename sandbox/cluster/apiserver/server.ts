@@ -13,6 +13,7 @@ import { sendJson, sendStatus, toStatusError } from './http';
 import { openapiModule } from './plugins';
 import { notFoundPath, parseResourcePath, queryFlag } from './request';
 import { handleBinding, handleCreate, handleDelete, handleDeleteCollection, handleEviction, handleGet, handleList, handlePatch, handleScale, handleStatusGet, handleUpdate, type RestContext } from './rest';
+import { handleComponentStatuses } from './componentstatuses';
 import { handleEventsView } from './events-view';
 import { handleReview, isReview } from './reviews';
 import { handleLogs, handleStreamUpgrade } from './streaming';
@@ -113,6 +114,10 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
     const { name, subresource, info } = target;
 
     if (info.group === 'events.k8s.io' && info.resource === 'events' && !subresource) return handleEventsView(rc, method, activeWatches);
+    if (info.group === '' && info.resource === 'componentstatuses') {
+      if (method !== 'GET' || queryFlag(rc.query, 'watch')) throw methodNotAllowed();
+      return handleComponentStatuses(rc);
+    }
     if (isReview(info)) {
       if (method !== 'POST' || name) throw methodNotAllowed();
       return handleReview(rc);

@@ -52,6 +52,12 @@ describeKubectl('kubectl against the mini-cluster', () => {
     expect((await c.kubectl('auth whoami')).stdout).toMatch(/Username\s+kubernetes-admin/);
   });
 
+  it('reports healthy control-plane components (get cs)', async () => {
+    const r = await c.kubectl('get componentstatuses');
+    expect(r.stdout).toMatch(/^etcd-0\s+Healthy\s+\{"health":"true","reason":""\}/m);
+    expect(r.stderr).toContain('Warning: v1 ComponentStatus is deprecated in v1.19+');
+  });
+
   it('refuses unsupported field selectors', async () => {
     const r = await c.kubectl('get pods --field-selector spec.foo=bar');
     expect(r.stderr).toContain('field label not supported: spec.foo');
