@@ -9,9 +9,9 @@ import { parseImageReference } from './image-ref';
 import { resolveEnv, EnvResolutionError } from './env';
 import { containerMounts, MountError, resolveVolumes } from './volumes';
 import { podDNS } from './dns';
-import { ProbeRunner, type ProbeKind, type ProbeSpec } from './probes';
+import { ProbeRunner, resolvePort, type ProbeKind, type ProbeSpec } from './probes';
 import { buildPodStatus, isSidecar, type ContainerRecord } from './pod-status';
-import { ContainerStartError, containerIDScheme, ImagePullError, type ContainerConfig, type ContainerExit, type ContainerRuntime, type ImageInfo, type PodSandboxSpec } from './runtime';
+import { ContainerStartError, containerIDScheme, ImagePullError, type ContainerConfig, type ContainerExit, type ContainerRuntime, type ImageInfo, type PodSandboxSpec, type ProbeHandler } from './runtime';
 import { goDuration, jsonEqual, scaled, Timers } from './time';
 
 export interface ContainerSpec {
@@ -19,6 +19,7 @@ export interface ContainerSpec {
   /** Only on init containers: `Always` makes it a sidecar. */
   restartPolicy?: string;
   terminationMessagePolicy?: string;
+  lifecycle?: { postStart?: ProbeHandler; preStop?: ProbeHandler };
   image?: string;
   command?: string[];
   args?: string[];
@@ -491,9 +492,37 @@ export class PodWorker {
     r.waiting = undefined;
     this.event('Normal', 'Started', 'Container started', r);
     this.watchExit(r, id);
+    const postStart = r.spec.lifecycle?.postStart;
+    if (postStart) {
+      const failure = await this.runHook(r, id, postStart, 'PostStart');
+      if (failure) {
+        this.event('Warning', 'FailedPostStartHook', failure, r);
+        this.event('Normal', 'Killing', 'FailedPostStartHook', r);
+        await rt.killContainer(id, this.graceSeconds(this.spec.terminationGracePeriodSeconds ?? 30)).catch(() => undefined);
+        return;
+      }
+    }
     this.startProbes(r);
     // Show Running at once; the loop posts the full status when it finishes.
     this.writeStatus();
+  }
+
+  /** Runs a lifecycle hook once; returns the kubelet's failure message, or undefined on success. */
+  private async runHook(r: ContainerRecord, id: string, hook: ProbeHandler, kind: 'PostStart' | 'PreStop'): Promise<string | undefined> {
+    const c = r.spec;
+    const handler: ProbeHandler = hook.httpGet ? { httpGet: { ...hook.httpGet, port: resolvePort(hook.httpGet.port, c) } } : hook;
+    const where = `for Container "${r.name}" in Pod "${this.podKey}"`;
+    try {
+      const res = await this.deps.runtime.runProbe(id, handler, this.sandbox?.podIP ?? '', 30);
+      if (res.result === 'success') return undefined;
+      if (hook.exec) {
+        const cmd = (hook.exec.command ?? []).join(' ');
+        return `Exec lifecycle hook ([${cmd}]) ${where} failed - error: command '${cmd}' exited with a non-zero status: ${res.output}, message: ${JSON.stringify(res.output)}`;
+      }
+      return `HTTP lifecycle hook (${hook.httpGet?.path ?? ''}) ${where} failed - error: ${res.output}`;
+    } catch (err) {
+      return `${kind} hook ${where} failed - error: ${err instanceof Error ? err.message : String(err)}`;
+    }
   }
 
   /**
@@ -706,8 +735,21 @@ export class PodWorker {
     const kills: Promise<void>[] = [];
     for (const r of this.records.values()) {
       if (!r.current || r.current.exit) continue;
+      const id = r.current.id;
       if (!this.deletedFromStore) this.event('Normal', 'Killing', `Stopping container ${r.name}`, r);
-      kills.push(rt.killContainer(r.current.id, this.deletedFromStore ? 0 : this.graceSeconds(grace)).catch(() => undefined));
+      const preStop = this.deletedFromStore ? undefined : r.spec.lifecycle?.preStop;
+      kills.push(
+        (async () => {
+          const started = Date.now();
+          if (preStop) {
+            const failure = await this.runHook(r, id, preStop, 'PreStop');
+            if (failure) this.event('Warning', 'FailedPreStopHook', failure, r);
+          }
+          // The hook's time comes out of the grace period (at least 2 s remain, like the kubelet's minimum).
+          const left = this.deletedFromStore ? 0 : Math.max(this.graceSeconds(grace) - (Date.now() - started) / 1000, preStop ? this.graceSeconds(2) : 0);
+          await rt.killContainer(id, left);
+        })().catch(() => undefined),
+      );
     }
     await Promise.all(kills);
     await rt.removePod(this.uid).catch(() => undefined);

@@ -131,6 +131,20 @@ describe('pod lifecycle on the simulated runtime', () => {
     await waitFor(() => ready()?.status === 'True', 'Ready once the gate is True');
   });
 
+  test('a failing postStart hook kills the container (FailedPostStartHook); preStop runs before the kill', async () => {
+    h.createPod('hooks', { containers: [{ name: 'web', image: 'nginx', lifecycle: { postStart: { exec: { command: ['sh', '-c', 'exit 1'] } } } }] });
+    await waitFor(() => (containerStatus(h.pod('hooks'))?.restartCount ?? 0) >= 1, 'restart after the failed hook');
+    const failed = h.events('hooks').find((e) => e.reason === 'FailedPostStartHook');
+    expect(failed?.message).toMatch(/^Exec lifecycle hook \(\[sh -c exit 1\]\) for Container "web" in Pod "hooks_default\(.+\)" failed - error: /);
+    expect(h.events('hooks').some((e) => e.reason === 'Killing' && e.message === 'FailedPostStartHook')).toBe(true);
+
+    h.createPod('stopper', { containers: [{ name: 'web', image: 'nginx', lifecycle: { preStop: { exec: { command: ['sh', '-c', 'exit 7'] } } } }] });
+    await waitFor(() => phase(h.pod('stopper')) === 'Running', 'stopper Running');
+    h.store.delete(REF.pods, 'default', 'stopper', {});
+    await waitFor(() => !h.pod('stopper'), 'stopper deleted');
+    expect(h.events('stopper').some((e) => e.reason === 'FailedPreStopHook' && e.type === 'Warning')).toBe(true);
+  });
+
   test('OnFailure restarts a failing container but leaves a succeeded one alone', async () => {
     h.createPod('job', { restartPolicy: 'OnFailure', containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'exit 0'] }] });
     await waitFor(() => phase(h.pod('job')) === 'Succeeded', 'job Succeeded');
