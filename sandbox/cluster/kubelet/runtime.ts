@@ -247,6 +247,8 @@ export interface ContainerRuntime {
   /**
    * Runs one probe attempt against a running container (the kubelet handles period, timeout,
    * thresholds and initial delay). `podIP` is where httpGet/tcpSocket go when no host is given.
+   * Also runs postStart/preStop lifecycle hooks (exec / httpGet handlers, one attempt each).
+   * Named ports are already resolved to numbers.
    */
   runProbe(containerID: string, probe: ProbeHandler, podIP: string, timeoutSeconds: number): Promise<ProbeResult>;
 
