@@ -10,6 +10,7 @@ import { createApiServer } from './apiserver/server';
 import { loadOrCreateServingCerts } from './apiserver/tls';
 import type { ClusterContext, ClusterOptions, NodeSpecInput } from './context';
 import { AdmissionChain } from './events/admission';
+import { startEventTtl } from './events/event-ttl';
 import { startNamespaceDefaults } from './events/namespace-defaults';
 import { StoreEventRecorder } from './events/recorder';
 import { registerAdmission, startControllers } from './controllers';
@@ -153,6 +154,8 @@ export async function startCluster(opts: StartClusterOptions = {}): Promise<Runn
     stops.push(() => scheduler.stop());
     const namespaceDefaults = startNamespaceDefaults(ctx, certs.caCert);
     stops.push(() => namespaceDefaults.stop());
+    const eventTtl = startEventTtl(ctx);
+    stops.push(() => eventTtl.stop());
     const port = await api.listen(opts.port ?? 0, host);
     const url = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
     const kubeconfigPath = opts.kubeconfigPath ?? path.join(opts.dataDir ?? path.join(os.tmpdir(), `kubelab-cluster-${process.pid}-${port}`), 'kubeconfig');

@@ -6,6 +6,7 @@ import { badRequest, notFound, StatusError } from '../api/errors';
 import { REF, type ResourceInfo } from '../api/registry';
 import { validateObject, validateUpdate } from '../api/validation';
 import type { ClusterContext } from '../context';
+import { GENERATION_KINDS } from '../store/memory-store';
 import type { KubeObject } from '../store/types';
 import { recordUpdate } from './managed-fields';
 
@@ -70,7 +71,7 @@ export function createObject(ctx: ClusterContext, info: ResourceInfo, input: Kub
     const preview = structuredClone(admitted);
     preview.metadata.uid ||= randomUUID();
     preview.metadata.creationTimestamp = ctx.now().toISOString().replace(/\.\d{3}Z$/, 'Z');
-    if ('spec' in preview) preview.metadata.generation = 1;
+    if (GENERATION_KINDS.has(preview.kind)) preview.metadata.generation = 1;
     if (!preview.metadata.name && preview.metadata.generateName) preview.metadata.name = `${preview.metadata.generateName}xxxxx`;
     return preview;
   }

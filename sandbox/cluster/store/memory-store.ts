@@ -72,6 +72,9 @@ function pendingFinalizers(obj: KubeObject): string[] {
   return [...meta, ...spec];
 }
 
+/** Kinds whose registry strategy maintains metadata.generation in Kubernetes 1.35. */
+export const GENERATION_KINDS = new Set(['Pod', 'Deployment', 'ReplicaSet', 'DaemonSet', 'StatefulSet', 'ReplicationController', 'Job', 'CronJob', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Ingress', 'NetworkPolicy', 'CustomResourceDefinition']);
+
 const GENERATE_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
 export function randomSuffix(n = 5): string {
@@ -155,7 +158,7 @@ export class MemoryStore implements Store {
     meta.creationTimestamp = this.timestamp();
     delete meta.deletionTimestamp;
     delete meta.deletionGracePeriodSeconds;
-    if ('spec' in obj) meta.generation = 1;
+    if (GENERATION_KINDS.has(obj.kind)) meta.generation = 1;
     else delete meta.generation;
     meta.resourceVersion = String(++this.rv);
     bucket.set(key, obj);
