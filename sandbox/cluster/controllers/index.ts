@@ -14,6 +14,7 @@ import { NamespaceController } from './namespace';
 import { NodeTaintController } from './node-taints';
 import { PodGCController } from './pod-gc';
 import { REPLICATION_CONTROLLER, ReplicaSetController } from './replicaset';
+import { ServiceAccountsController } from './service-accounts';
 import { StatefulSetController } from './statefulset';
 import { TaintEvictionController } from './taint-eviction';
 import { VolumeController } from './volumes';
@@ -42,6 +43,7 @@ export function startControllers(ctx: ClusterContext): { stop(): void } {
     new PodGCController(ctx),
     new TaintEvictionController(ctx),
     new HorizontalPodAutoscalerController(ctx),
+    new ServiceAccountsController(ctx),
   ];
   for (const c of controllers) c.start();
   return {
