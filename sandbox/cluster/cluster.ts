@@ -1,7 +1,7 @@
 // Wires the mini-cluster together: store (optionally persisted), event recorder, admission,
 // controllers, scheduler, kubelets and the API server, and writes a kubeconfig for it.
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
@@ -158,7 +158,8 @@ export async function startCluster(opts: StartClusterOptions = {}): Promise<Runn
     stops.push(() => eventTtl.stop());
     const port = await api.listen(opts.port ?? 0, host);
     const url = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
-    const kubeconfigPath = opts.kubeconfigPath ?? path.join(opts.dataDir ?? path.join(os.tmpdir(), `kubelab-cluster-${process.pid}-${port}`), 'kubeconfig');
+    const scratchDir = opts.kubeconfigPath || opts.dataDir ? undefined : path.join(os.tmpdir(), `kubelab-cluster-${process.pid}-${port}`);
+    const kubeconfigPath = opts.kubeconfigPath ?? path.join(opts.dataDir ?? scratchDir!, 'kubeconfig');
     writeKubeconfig(kubeconfigPath, url, token, certs.caCert);
     let stopped: Promise<void> | undefined;
     return {
@@ -178,6 +179,7 @@ export async function startCluster(opts: StartClusterOptions = {}): Promise<Runn
             }
           }
           persistence?.close();
+          if (scratchDir) rmSync(scratchDir, { recursive: true, force: true });
         })();
         return stopped;
       },
