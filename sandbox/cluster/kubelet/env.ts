@@ -58,9 +58,50 @@ function decode(secret: KubeObject, key: string): string | undefined {
   return v === undefined ? (secret.stringData as Record<string, string> | undefined)?.[key] : Buffer.from(v, 'base64').toString('utf8');
 }
 
+interface ServiceView {
+  metadata: { name?: string; namespace?: string };
+  spec?: { clusterIP?: string; type?: string; ports?: Array<{ name?: string; port: number; protocol?: string }> };
+}
+
+/** Docker-link-style variables for one service, as the kubelet writes them (`NGINX_SERVICE_HOST`…). */
+function serviceVars(svc: ServiceView, out: Map<string, string>): void {
+  const ip = svc.spec?.clusterIP;
+  const ports = svc.spec?.ports ?? [];
+  if (!ip || ip === 'None' || svc.spec?.type === 'ExternalName' || ports.length === 0) return;
+  const prefix = (svc.metadata.name ?? '').toUpperCase().replace(/-/g, '_');
+  out.set(`${prefix}_SERVICE_HOST`, ip);
+  out.set(`${prefix}_SERVICE_PORT`, String(ports[0].port));
+  for (const p of ports) if (p.name) out.set(`${prefix}_SERVICE_PORT_${p.name.toUpperCase().replace(/-/g, '_')}`, String(p.port));
+  const first = ports[0];
+  out.set(`${prefix}_PORT`, `${(first.protocol ?? 'TCP').toLowerCase()}://${ip}:${first.port}`);
+  for (const p of ports) {
+    const proto = (p.protocol ?? 'TCP').toUpperCase();
+    const base = `${prefix}_PORT_${p.port}_${proto}`;
+    out.set(base, `${proto.toLowerCase()}://${ip}:${p.port}`);
+    out.set(`${base}_PROTO`, proto.toLowerCase());
+    out.set(`${base}_PORT`, String(p.port));
+    out.set(`${base}_ADDR`, ip);
+  }
+}
+
+/**
+ * Service environment variables (enableServiceLinks, default true): every service of the pod's
+ * namespace, and always the `kubernetes` service of `default`.
+ */
+function serviceEnv(ctx: ClusterContext, pod: KubeObject): Map<string, string> {
+  const out = new Map<string, string>();
+  const ns = pod.metadata.namespace ?? 'default';
+  const links = (pod.spec as { enableServiceLinks?: boolean }).enableServiceLinks !== false;
+  const services = links ? (ctx.store.list(REF.services, { namespace: ns }).items as unknown as ServiceView[]) : [];
+  const master = ctx.store.get(REF.services, 'default', 'kubernetes') as unknown as ServiceView | undefined;
+  if (master && !(links && ns === 'default')) services.push(master);
+  for (const svc of services) serviceVars(svc, out);
+  return out;
+}
+
 export function resolveEnv(ctx: ClusterContext, pod: KubeObject, c: ContainerSpec, hostIP: string, podIP: string): Array<{ name: string; value: string }> {
   const ns = pod.metadata.namespace;
-  const out = new Map<string, string>();
+  const out = serviceEnv(ctx, pod);
   for (const src of (c.envFrom ?? []) as EnvFromSource[]) {
     const prefix = src.prefix ?? '';
     if (src.configMapRef) {

@@ -145,6 +145,14 @@ describe('pod lifecycle on the simulated runtime', () => {
     expect(h.events('stopper').some((e) => e.reason === 'FailedPreStopHook' && e.type === 'Warning')).toBe(true);
   });
 
+  test('containers get service environment variables (KUBERNETES_SERVICE_HOST, <SVC>_SERVICE_HOST…)', async () => {
+    h.store.create(REF.services, { apiVersion: 'v1', kind: 'Service', metadata: { name: 'kubernetes', namespace: 'default' }, spec: { clusterIP: '10.96.0.1', ports: [{ name: 'https', port: 443, protocol: 'TCP' }] } });
+    h.store.create(REF.services, { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web-svc', namespace: 'default' }, spec: { clusterIP: '10.101.2.3', ports: [{ port: 80, protocol: 'TCP' }] } });
+    h.createPod('envs', { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'echo $KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT $WEB_SVC_SERVICE_HOST $WEB_SVC_PORT'] }] });
+    await waitFor(() => phase(h.pod('envs')) === 'Succeeded', 'envs Succeeded');
+    expect(await readAll(await h.kubelets.podIO.logs('default', 'envs', {}))).toBe('10.96.0.1:443 10.101.2.3 tcp://10.101.2.3:80\n');
+  });
+
   test('OnFailure restarts a failing container but leaves a succeeded one alone', async () => {
     h.createPod('job', { restartPolicy: 'OnFailure', containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'exit 0'] }] });
     await waitFor(() => phase(h.pod('job')) === 'Succeeded', 'job Succeeded');
