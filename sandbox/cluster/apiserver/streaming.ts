@@ -264,16 +264,15 @@ function startPortForward(req: IncomingMessage, socket: Socket, head: Buffer, po
         },
       );
     });
-    const received = new Set<number>();
     ws.on('message', (raw: Buffer) => {
       const data = Buffer.isBuffer(raw) ? raw : Buffer.from(raw as ArrayBuffer);
       if (data.length === 0) return;
       const channel = data[0];
-      let payload = data.subarray(1);
-      // The client's first frame on each channel repeats the port; skip it.
-      if (!received.has(channel)) {
-        received.add(channel);
-        payload = payload.subarray(2);
+      const payload = data.subarray(1);
+      // v5: [255, n] closes the client's side of channel n.
+      if (channel === 255) {
+        if (payload.length && payload[0] % 2 === 0) streams[payload[0] / 2]?.end();
+        return;
       }
       if (channel % 2 === 0 && payload.length) streams[channel / 2]?.write(payload);
     });

@@ -144,6 +144,22 @@ describeKubectl('streaming subresources with kubectl', () => {
     expect(failed.status.details?.causes).toEqual([{ reason: 'ExitCode', message: '3' }]);
   });
 
+  it('port-forwards through @kubernetes/client-node (channel protocol)', async () => {
+    const { KubeConfig, PortForward } = await import('@kubernetes/client-node');
+    const kc = new KubeConfig();
+    kc.loadFromFile(kubeconfig);
+    let out = '';
+    const output = new PassThrough().on('data', (d: Buffer) => (out += d.toString()));
+    const input = new PassThrough();
+    const ws = (await new PortForward(kc).portForward('default', 'web', [80], output, null, input)) as { close(): void };
+    input.write('GET / HTTP/1.1\r\nHost: pod\r\nConnection: close\r\n\r\n');
+    const deadline = Date.now() + 10_000;
+    while (!out.includes('hello from the pod') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    ws.close();
+    expect(out).toMatch(/^HTTP\/1\.1 200 OK/);
+    expect(out).toContain('hello from the pod');
+  });
+
   it('forwards a local port to the pod', async () => {
     const local = await new Promise<number>((resolve) => {
       const s = net.createServer().listen(0, '127.0.0.1', () => {
