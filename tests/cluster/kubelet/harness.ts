@@ -67,14 +67,32 @@ export async function waitFor<T>(check: () => T | undefined | false | null, what
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
+    let v: T | undefined | false | null;
     try {
-      const v = check();
+      v = check();
+    } catch (err) {
+      last = err;
+    }
+    if (v && typeof (v as { then?: unknown }).then === 'function') throw new Error(`waitFor(${what}): use eventually() for async checks`);
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** Polls an async `check` until it resolves to a truthy value. */
+export async function eventually<T>(check: () => Promise<T | undefined | false | null>, what: string, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
       if (v) return v;
     } catch (err) {
       last = err;
     }
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 20));
   }
 }
 

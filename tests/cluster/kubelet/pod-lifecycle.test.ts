@@ -1,6 +1,6 @@
 import { REF } from '@/sandbox/cluster/api/registry';
 import { StatusError } from '@/sandbox/cluster/api/errors';
-import { containerStatus, phase, readAll, startHarness, waitFor, type KubeletHarness } from './harness';
+import { containerStatus, eventually, phase, readAll, startHarness, waitFor, type KubeletHarness } from './harness';
 
 let h: KubeletHarness;
 
@@ -151,6 +151,22 @@ describe('pod lifecycle on the simulated runtime', () => {
     h.createPod('envs', { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'echo $KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT $WEB_SVC_SERVICE_HOST $WEB_SVC_PORT'] }] });
     await waitFor(() => phase(h.pod('envs')) === 'Succeeded', 'envs Succeeded');
     expect(await readAll(await h.kubelets.podIO.logs('default', 'envs', {}))).toBe('10.96.0.1:443 10.101.2.3 tcp://10.101.2.3:80\n');
+  });
+
+  test('an emptyDir volume is shared by the pod\'s containers', async () => {
+    h.createPod('shared', {
+      volumes: [{ name: 'scratch', emptyDir: {} }],
+      containers: [
+        { name: 'writer', image: 'busybox', command: ['sh', '-c', 'echo "hello from writer" > /data/msg; sleep 3600'], volumeMounts: [{ name: 'scratch', mountPath: '/data' }] },
+        { name: 'reader', image: 'busybox', command: ['sh', '-c', 'sleep 0.3; cat /pod-data/msg; sleep 3600'], volumeMounts: [{ name: 'scratch', mountPath: '/pod-data' }] },
+      ],
+    });
+    await waitFor(() => phase(h.pod('shared')) === 'Running', 'shared Running');
+    const logs = await eventually(async () => {
+      const text = await readAll(await h.kubelets.podIO.logs('default', 'shared', { container: 'reader' }));
+      return text ? text : undefined;
+    }, 'reader output');
+    expect(logs).toBe('hello from writer\n');
   });
 
   test('OnFailure restarts a failing container but leaves a succeeded one alone', async () => {

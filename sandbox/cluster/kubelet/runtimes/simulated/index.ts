@@ -71,6 +71,47 @@ interface SimPod {
   spec: PodSandboxSpec;
   podIP: string;
   containers: Set<string>;
+  /** emptyDir contents, shared by the pod's containers (volume name → relative path → content). */
+  emptyDirs: Map<string, Map<string, string>>;
+}
+
+/**
+ * A container's files: its own, with emptyDir mount points routed to the pod's shared volumes so
+ * one container sees what another wrote.
+ */
+class ContainerFiles extends Map<string, string> {
+  private mounts: Array<{ path: string; volume: Map<string, string> }> = [];
+
+  mount(path: string, volume: Map<string, string>): void {
+    this.mounts.push({ path: path.replace(/\/+$/, ''), volume });
+  }
+
+  private route(path: string): { map: Map<string, string>; key: string } | undefined {
+    for (const m of this.mounts) if (path.startsWith(m.path + '/')) return { map: m.volume, key: path.slice(m.path.length + 1) };
+    return undefined;
+  }
+
+  override get(path: string): string | undefined {
+    const r = this.route(path);
+    return r ? r.map.get(r.key) : super.get(path);
+  }
+
+  override set(path: string, content: string): this {
+    const r = this.route(path);
+    if (r) r.map.set(r.key, content);
+    else super.set(path, content);
+    return this;
+  }
+
+  override has(path: string): boolean {
+    const r = this.route(path);
+    return r ? r.map.has(r.key) : super.has(path);
+  }
+
+  override delete(path: string): boolean {
+    const r = this.route(path);
+    return r ? r.map.delete(r.key) : super.delete(path);
+  }
 }
 
 const RUNTIME_VERSION = 'containerd://1.7.24';
@@ -153,7 +194,7 @@ export class SimulatedRuntime implements ContainerRuntime {
     if (existing) return { podIP: existing.podIP };
     await this.delay(this.jitter(50, 150));
     const podIP = spec.hostNetwork ? spec.hostIP : spec.podIP;
-    this.pods.set(spec.uid, { spec, podIP, containers: new Set() });
+    this.pods.set(spec.uid, { spec, podIP, containers: new Set(), emptyDirs: new Map() });
     return { podIP };
   }
 
@@ -167,6 +208,18 @@ export class SimulatedRuntime implements ContainerRuntime {
     this.containers.set(id, this.newContainer(id, podUID, config, image));
     pod.containers.add(id);
     return id;
+  }
+
+  private containerFiles(podUID: string, config: ContainerConfig): Map<string, string> {
+    const files = new ContainerFiles();
+    const pod = this.pods.get(podUID);
+    for (const m of config.mounts ?? []) {
+      if (m.source.kind !== 'emptyDir' || !pod) continue;
+      let volume = pod.emptyDirs.get(m.name);
+      if (!volume) pod.emptyDirs.set(m.name, (volume = new Map()));
+      files.mount(m.mountPath, volume);
+    }
+    return mountedFiles(config, files);
   }
 
   private newContainer(id: string, podUID: string, config: ContainerConfig, image: ResolvedImage): SimContainer {
@@ -186,7 +239,7 @@ export class SimulatedRuntime implements ContainerRuntime {
       outputKnown: true,
       handlesTerm: traitsOf(argv, isServer).handlesTerm,
       serving: argv.length > 0 && isServer(base(argv[0])) && image.image.listens.length > 0,
-      files: mountedFiles(config),
+      files: this.containerFiles(podUID, config),
       knownDirs: ['/tmp', ...(config.mounts ?? []).filter((m) => m.source.kind !== 'hostPath' && m.source.kind !== 'persistentVolumeClaim' && m.source.kind !== 'other').map((m) => m.mountPath)],
       pendingSleeps: new Set(),
       followers: new Set(),
@@ -453,7 +506,7 @@ export class SimulatedRuntime implements ContainerRuntime {
 
   async adoptPod(spec: PodSandboxSpec, containers: Array<{ name: string; containerID: string; config: ContainerConfig; startedAt?: Date }>): Promise<Record<string, string>> {
     const podIP = spec.hostNetwork ? spec.hostIP : spec.podIP;
-    const pod = this.pods.get(spec.uid) ?? { spec, podIP, containers: new Set<string>() };
+    const pod = this.pods.get(spec.uid) ?? { spec, podIP, containers: new Set<string>(), emptyDirs: new Map<string, Map<string, string>>() };
     this.pods.set(spec.uid, pod);
     const adopted: Record<string, string> = {};
     for (const entry of containers) {
@@ -488,8 +541,7 @@ export class SimulatedRuntime implements ContainerRuntime {
 }
 
 /** Files the container sees from ConfigMap / Secret / downward API volumes. */
-function mountedFiles(config: ContainerConfig): Map<string, string> {
-  const files = new Map<string, string>();
+function mountedFiles(config: ContainerConfig, files: Map<string, string>): Map<string, string> {
   for (const m of config.mounts ?? []) {
     if (!('files' in m.source)) continue;
     for (const [rel, content] of Object.entries(m.source.files)) {
