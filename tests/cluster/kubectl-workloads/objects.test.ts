@@ -116,6 +116,41 @@ spec:
     expect(job.metadata.ownerReferences[0]).toMatchObject({ kind: 'CronJob', name: 'hello' });
   }, 120000);
 
+  it('DaemonSet and StatefulSet rollout history and undo through ControllerRevisions', async () => {
+    const ds = `apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: agent
+spec:
+  selector:
+    matchLabels:
+      app: agent
+  template:
+    metadata:
+      labels:
+        app: agent
+    spec:
+      containers:
+      - name: agent
+        image: nginx:1.15.12
+`;
+    expect((await c.kubectl('apply -f -', { stdin: ds })).stdout).toBe('daemonset.apps/agent created\n');
+    expect((await c.kubectl('rollout status ds/agent --timeout=60s', { timeoutMs: 70000 })).stdout).toContain('daemon set "agent" successfully rolled out');
+    expect((await c.kubectl('get pods -l app=agent -o jsonpath={.items[*].spec.nodeName}')).stdout.split(' ').sort()).toEqual(['w1-k8s', 'w2-k8s', 'w3-k8s']);
+    await c.kubectl('set image ds/agent agent=nginx:1.16.0');
+    expect((await c.kubectl('rollout status ds/agent --timeout=60s', { timeoutMs: 70000 })).stdout).toContain('successfully rolled out');
+    expect((await c.kubectl('rollout history ds/agent')).stdout).toMatch(/REVISION\s+CHANGE-CAUSE\n1\s+<none>\n2\s+<none>\n/);
+    expect((await c.kubectl('rollout undo ds/agent')).stdout).toBe('daemonset.apps/agent rolled back\n');
+    expect((await c.kubectl('rollout status ds/agent --timeout=60s', { timeoutMs: 70000 })).stdout).toContain('successfully rolled out');
+    await until(c, 'get pods -l app=agent -o jsonpath={.items[*].spec.containers[0].image}', (o) => o.split(' ').length === 3 && o.split(' ').every((i) => i === 'nginx:1.15.12'), 'ds back on 1.15.12');
+    expect((await c.kubectl('rollout history ds/agent')).stdout).toMatch(/\n2\s+<none>\n3\s+<none>\n\n?$/);
+
+    await c.kubectl('set image statefulset/db db=nginx:1.16.0');
+    expect((await c.kubectl('rollout status statefulset/db --timeout=60s', { timeoutMs: 70000 })).stdout).toContain('partitioned roll out complete: 1 new pods have been updated...');
+    expect((await c.kubectl('rollout undo statefulset/db')).stdout).toBe('statefulset.apps/db rolled back\n');
+    await until(c, 'get pods -l app=db -o jsonpath={.items[*].spec.containers[0].image}', (o) => o.trim() === 'nginx', 'sts back on nginx');
+  }, 120000);
+
   it('autoscale without metrics-server: bounds enforced, targets unknown', async () => {
     await c.kubectl('create deployment auto --image=nginx --replicas=1');
     expect((await c.kubectl('autoscale deployment auto --min=2 --max=5 --cpu=50%')).stdout).toBe('horizontalpodautoscaler.autoscaling/auto autoscaled\n');
