@@ -12,6 +12,8 @@ import { buildTable, type RestContext } from './rest';
 
 /** How often an idle watch that allows bookmarks gets one. */
 const BOOKMARK_INTERVAL_MS = 30_000;
+/** Unsent watch output allowed per connection before the watch is closed. */
+const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 /** Kubernetes picks a random timeout between 30 and 60 minutes when the client gives none. */
 const DEFAULT_TIMEOUT_S = 1800;
 
@@ -71,7 +73,13 @@ export function handleWatch(rc: RestContext, activeWatches: Set<ServerResponse>,
   try {
     watch = rc.ctx.store.watch(ref, { namespace, labelSelector, fieldSelector, resourceVersion: q.get('resourceVersion') ?? undefined, allowWatchBookmarks: allowBookmarks, sendInitialEvents }, (ev) => {
       if (ev.type === 'BOOKMARK' && !allowBookmarks && !sendInitialEvents) return;
-      if (!res.writableEnded) res.write(encode(ev));
+      if (res.writableEnded) return;
+      // A client that stops reading is cut off (it will re-list), instead of buffering without bound.
+      if (res.writableLength > MAX_BUFFERED_BYTES) {
+        finish();
+        return;
+      }
+      res.write(encode(ev));
     }) as BookmarkingWatch;
   } catch (err) {
     const se = toStatusError(err);
@@ -90,13 +98,13 @@ export function handleWatch(rc: RestContext, activeWatches: Set<ServerResponse>,
 
   const bookmarkTimer = allowBookmarks && watch?.requestBookmark ? setInterval(() => watch?.requestBookmark?.(), BOOKMARK_INTERVAL_MS) : undefined;
   const timeout = setTimeout(() => finish(), timeoutSeconds * 1000);
-  const finish = () => {
+  function finish(): void {
     clearTimeout(timeout);
     if (bookmarkTimer) clearInterval(bookmarkTimer);
     watch?.stop();
     activeWatches.delete(res);
     if (!res.writableEnded) res.end();
-  };
+  }
   res.on('close', finish);
   rc.req.on('close', () => {
     if (rc.req.destroyed) finish();
