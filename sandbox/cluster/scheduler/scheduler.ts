@@ -99,11 +99,9 @@ export class Scheduler {
     const failures = new Map<string, FilterFailure>();
     const volumeTerms = this.boundVolumeNodeTerms(pod);
     for (const info of infos) {
-      if (volumeTerms.some((terms) => !terms.some((t) => nodeSelectorTermMatches(t, info.node)))) {
-        failures.set(info.name, { reasons: ['node(s) had volume node affinity conflict'], unresolvable: true });
-        continue;
-      }
-      const failure = filterNode(pod, info, requests, infos);
+      const failure =
+        filterNode(pod, info, requests, infos) ??
+        (volumeTerms.some((terms) => !terms.some((t) => nodeSelectorTermMatches(t, info.node))) ? { reasons: ['node(s) had volume node affinity conflict'], unresolvable: true } : undefined);
       if (failure) failures.set(info.name, failure);
       else feasible.push(info);
     }
