@@ -6,6 +6,7 @@ import { apiVersionOf, REF, type ResourceInfo } from '../api/registry';
 import { labelSelectorFromObject, labelSelectorToString, parseFieldSelector, parseLabelSelector } from '../api/selectors';
 import type { ClusterContext } from '../context';
 import type { DeleteOptions, KubeObject, ResourceRef } from '../store/types';
+import { bindingSchema, deleteOptionsSchema, evictionSchema, parseBody } from './bodies';
 import { sendJson, sendStatus, successStatus } from './http';
 import { ApplyConflictError, fieldSet, recordManagedFields, serverSideApply } from './managed-fields';
 import { createObject, updateObject, type WriteOptions } from './objects';
@@ -330,7 +331,7 @@ async function deleteOptions(rc: RestContext): Promise<DeleteOptions & { dryRun:
     if (err instanceof StatusError && err.code === 415) return undefined;
     throw err;
   });
-  const b = (body && typeof body === 'object' ? body : {}) as { propagationPolicy?: string; gracePeriodSeconds?: number; orphanDependents?: boolean; dryRun?: string[]; preconditions?: { uid?: string; resourceVersion?: string } };
+  const b = parseBody(deleteOptionsSchema, body, 'DeleteOptions');
   let policy = rc.query.get('propagationPolicy') ?? b.propagationPolicy;
   if (policy === undefined && (b.orphanDependents === true || rc.query.get('orphanDependents') === 'true')) policy = 'Orphan';
   if (policy !== undefined && !['Background', 'Foreground', 'Orphan'].includes(policy)) throw badRequest(`propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan"`);
@@ -341,7 +342,7 @@ async function deleteOptions(rc: RestContext): Promise<DeleteOptions & { dryRun:
   return { propagationPolicy: policy as DeleteOptions['propagationPolicy'], gracePeriodSeconds: grace, preconditions: b.preconditions, dryRun: dryRun.length > 0 };
 }
 
-/** Deletes one object; namespaces take their contents with them. Returns the last state. */
+/** Deletes one object (namespaces turn Terminating first). Returns its last state. */
 export function deleteObject(ctx: ClusterContext, info: ResourceInfo, namespace: string | undefined, name: string, opts: DeleteOptions & { dryRun?: boolean }): KubeObject {
   const ref = refOf(info);
   const current = ctx.store.get(ref, namespace, name);
@@ -439,7 +440,7 @@ export async function handleStatusGet(rc: RestContext): Promise<void> {
 /** pods/binding and the namespaced bindings resource: assign a pod to a node. */
 export async function handleBinding(rc: RestContext, podName: string | undefined): Promise<void> {
   const namespace = rc.target.namespace;
-  const body = (await readObjectBody(rc.req, 'Binding')) as { metadata?: { name?: string }; target?: { kind?: string; name?: string } } | undefined;
+  const body = parseBody(bindingSchema, await readObjectBody(rc.req, 'Binding'), 'Binding');
   const name = podName ?? body?.metadata?.name;
   if (!name) throw badRequest('name is required for a Binding');
   const node = body?.target?.name;
@@ -468,7 +469,7 @@ export async function handleBinding(rc: RestContext, podName: string | undefined
 /** pods/eviction: deletes the pod unless a PodDisruptionBudget would be violated. */
 export async function handleEviction(rc: RestContext): Promise<void> {
   const { namespace, name } = rc.target;
-  const body = (await readObjectBody(rc.req, 'Eviction')) as { deleteOptions?: { gracePeriodSeconds?: number; preconditions?: DeleteOptions['preconditions']; dryRun?: string[] } } | undefined;
+  const body = parseBody(evictionSchema, await readObjectBody(rc.req, 'Eviction'), 'Eviction');
   const pod = getOrThrow(rc);
   const budget = violatedBudget(rc.ctx, pod);
   if (budget) {
