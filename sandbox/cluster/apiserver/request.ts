@@ -120,8 +120,6 @@ export async function readPatchBody(req: IncomingMessage): Promise<{ type: strin
     case 'application/strategic-merge-patch+json':
       return { type, patch: parseText(body, 'json') };
     case 'application/apply-patch+yaml':
-    case 'application/apply-patch+cbor':
-      if (type.endsWith('cbor')) break;
       return { type, patch: parseText(body, 'yaml') };
   }
   throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`);
