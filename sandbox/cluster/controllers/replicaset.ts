@@ -5,7 +5,7 @@
 import type { ClusterContext } from '../context';
 import type { KubeObject, Watch } from '../store/types';
 import { clone, controllerRefOf, creationMs, isDeleting, newControllerRef, R } from './util/meta';
-import { isPodActive, isPodAvailable, isPodReady, maxContainerRestarts, nodeNameOf, podFromTemplate, podPhase, podReadyTimeMs } from './util/pods';
+import { isPodActive, isPodAvailable, isPodReady, isPodTerminating, maxContainerRestarts, nodeNameOf, podFromTemplate, podPhase, podReadyTimeMs } from './util/pods';
 import { selectorMatches, type LabelSelector } from './util/selector';
 import { objectKey, splitKey, WorkQueue } from './util/workqueue';
 
@@ -88,8 +88,11 @@ export class ReplicaSetController {
       }
     }
     // Re-read what we own after creating/deleting so status reflects this sync.
-    const after = this.ctx.store.list(R.pods, { namespace }).items.filter((p) => isPodActive(p) && controllerRefOf(p)?.uid === rs.metadata.uid);
-    const updated = this.updateStatus(rs, after, manageErr);
+    const owned = this.ctx.store.list(R.pods, { namespace }).items.filter((p) => controllerRefOf(p)?.uid === rs.metadata.uid);
+    const after = owned.filter(isPodActive);
+    // status.terminatingReplicas (DeploymentReplicaSetTerminatingReplicas, beta and on in 1.35); not on ReplicationControllers.
+    const terminating = this.flavor.kind === 'ReplicaSet' ? owned.filter(isPodTerminating).length : undefined;
+    const updated = this.updateStatus(rs, after, manageErr, terminating);
     this.requeueForAvailability(updated ?? rs, after);
     if (manageErr) throw manageErr;
   }
@@ -173,7 +176,7 @@ export class ReplicaSetController {
     return allPods.filter((p) => uids.has(controllerRefOf(p)?.uid));
   }
 
-  private updateStatus(rs: Obj, active: KubeObject[], manageErr: Error | undefined): KubeObject | undefined {
+  private updateStatus(rs: Obj, active: KubeObject[], manageErr: Error | undefined, terminating?: number): KubeObject | undefined {
     const templateLabels = (rs.spec.template?.metadata?.labels ?? {}) as Record<string, string>;
     const now = this.ctx.now().getTime();
     const minReady = rs.spec.minReadySeconds ?? 0;
@@ -204,6 +207,7 @@ export class ReplicaSetController {
     status.availableReplicas = available;
     status.observedGeneration = rs.metadata.generation;
     for (const k of ['fullyLabeledReplicas', 'readyReplicas', 'availableReplicas', 'observedGeneration']) if (!status[k]) delete status[k];
+    if (terminating !== undefined) status.terminatingReplicas = terminating;
     if (JSON.stringify(sorted(status)) === JSON.stringify(sorted(rs.status ?? {}))) return rs;
     try {
       return this.ctx.store.mutate(this.flavor.ref, rs.metadata.namespace, rs.metadata.name!, (cur) => {

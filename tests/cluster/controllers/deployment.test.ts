@@ -62,7 +62,8 @@ describe('Deployment + ReplicaSet controllers with the scheduler', () => {
       return (d.status as any)?.availableReplicas === 3 && (d.status as any).conditions?.some((x: any) => x.type === 'Progressing' && x.reason === 'NewReplicaSetAvailable') ? d : undefined;
     }, 'deployment available');
     expect(d.metadata.annotations![REV]).toBe('1');
-    expect(d.status).toMatchObject({ replicas: 3, updatedReplicas: 3, readyReplicas: 3, availableReplicas: 3, observedGeneration: 1 });
+    expect(d.status).toMatchObject({ replicas: 3, updatedReplicas: 3, readyReplicas: 3, availableReplicas: 3, observedGeneration: 1, terminatingReplicas: 0 });
+    expect(rsOf(c, 'web')[0].status).toMatchObject({ replicas: 3, fullyLabeledReplicas: 3, readyReplicas: 3, availableReplicas: 3, observedGeneration: 1, terminatingReplicas: 0 });
     expect((d.status as any).conditions.find((x: any) => x.type === 'Available')).toMatchObject({ status: 'True', reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' });
     expect((d.status as any).conditions.find((x: any) => x.type === 'Progressing').message).toBe(`ReplicaSet "${rs.metadata.name}" has successfully progressed.`);
     expect(c.events('ScalingReplicaSet').map((e) => e.message)).toContain(`Scaled up replica set ${rs.metadata.name} from 0 to 3`);

@@ -517,6 +517,11 @@ export class DeploymentController {
       availableReplicas: available,
       unavailableReplicas: unavailable,
     };
+    // Only when every ReplicaSet reports it (GetTerminatingReplicaCountForReplicaSets).
+    const sets = allRSs.filter((rs): rs is KubeObject => !!rs);
+    if (sets.every((rs) => typeof (rs.status as any)?.terminatingReplicas === 'number')) {
+      status.terminatingReplicas = sets.reduce((n, rs) => n + ((rs.status as any).terminatingReplicas as number), 0);
+    }
     if (d.status?.collisionCount !== undefined) status.collisionCount = d.status.collisionCount;
     if (d.status?.conditions) status.conditions = clone(d.status.conditions);
     if (available >= U.replicasOf(d) - U.maxUnavailable(d)) {
@@ -597,7 +602,7 @@ export class DeploymentController {
 /** DeploymentStatus' integer fields are all `omitempty`. */
 function omitZeros(status: Record<string, any>): Record<string, any> {
   const out = clone(status);
-  for (const k of Object.keys(out)) if (out[k] === 0 || out[k] === undefined) delete out[k];
+  for (const k of Object.keys(out)) if ((out[k] === 0 && k !== 'terminatingReplicas') || out[k] === undefined) delete out[k];
   return out;
 }
 
@@ -608,7 +613,7 @@ function statusEqual(a: unknown, b: unknown): boolean {
 
 function normalizeStatus(s: unknown): unknown {
   const c = clone((s ?? {}) as Record<string, any>);
-  for (const k of Object.keys(c)) if (c[k] === 0 || c[k] === undefined) delete c[k];
+  for (const k of Object.keys(c)) if ((c[k] === 0 && k !== 'terminatingReplicas') || c[k] === undefined) delete c[k];
   if (Array.isArray(c.conditions)) c.conditions = [...c.conditions].sort((x: any, y: any) => String(x.type).localeCompare(String(y.type)));
   return sortKeys(c);
 }
