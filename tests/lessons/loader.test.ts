@@ -103,7 +103,7 @@ describe('lesson loader', () => {
     makeTree({ 'tracks.yaml': tracks, 'kubernetes/03-scaling/en.md': broken });
     const errors = (await checkAllLessons()).map(formatError);
     expect(errors).toContain('kubelab-lessons-' + errors[0].split('kubelab-lessons-')[1].split('/')[0] + '/kubernetes/03-scaling/en.md:4:11: duration: Invalid input: expected number, received string');
-    expect(errors.some((e) => /en\.md:18:9: exercises\[0\]\.checks\[0\]\.replicaz: Unrecognized key: "replicaz"$/.test(e))).toBe(true);
+    expect(errors.some((e) => /en\.md:18:9: exercises\[0\]\.checks\[0\]\.replicaz: unknown key "replicaz"$/.test(e))).toBe(true);
   });
 
   it('reports YAML syntax errors with their line, and a broken lesson does not break the catalog', async () => {
@@ -132,7 +132,7 @@ describe('lesson loader', () => {
       'kubernetes/05-unknown-check/en.md': good.replace('type: k8s.ready', 'type: k8s.redy'),
     });
     const messages = (await checkAllLessons()).map(formatError).join('\n');
-    expect(messages).toMatch(/03-scaling\/ko\.md:1:1: exercises: "scale-upp" is not an exercise of/);
+    expect(messages).toMatch(/03-scaling\/ko\.md:5:9: exercises\[0\]\.id: "scale-upp" is not an exercise of/);
     expect(messages).toMatch(/3-wrong:1:1: a lesson folder is named NN-slug/);
     expect(messages).toMatch(/04-nolang:1:1: missing en\.md/);
     expect(messages).toMatch(/05-unknown-check\/en\.md:14:15: exercises\[0\]\.checks\[0\]\.type: unknown check type "k8s\.redy" \(did you mean "k8s\.ready"\?\)/);
@@ -153,10 +153,16 @@ describe('lesson loader', () => {
 
 describe('command blocks', () => {
   it('strips prompts, joins continuations and heredocs, skips comments', () => {
-    expect(commandsOf('$ kubectl get pods\n# comment\nkubectl scale deploy web \\\n  --replicas=3\ncat <<EOF > a.txt\nhello\nEOF\n')).toEqual([
+    expect(commandsOf('kubectl get pods\n# comment\nkubectl scale deploy web \\\n  --replicas=3\ncat <<EOF > a.txt\nhello\nEOF\n')).toEqual([
       'kubectl get pods',
       'kubectl scale deploy web \\\n  --replicas=3',
       'cat <<EOF > a.txt\nhello\nEOF',
+    ]);
+  });
+  it('with prompts, only prompted lines (and their continuations) are commands; the rest is output', () => {
+    expect(commandsOf('$ kubectl get pods\nNAME READY\nweb 1/1\n$ kubectl scale deploy web \\\n  --replicas=3\n')).toEqual([
+      'kubectl get pods',
+      'kubectl scale deploy web \\\n  --replicas=3',
     ]);
   });
   it('no-run blocks get only a copy button; other languages are highlighted', async () => {
