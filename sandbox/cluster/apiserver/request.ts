@@ -25,7 +25,12 @@ export function notFoundPath(): StatusError {
  * paths that are not resource paths (discovery and friends).
  */
 export function parseResourcePath(pathname: string): ResourceTarget | undefined {
-  const seg = pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  let seg: string[];
+  try {
+    seg = pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  } catch {
+    throw badRequest(`malformed URL path: ${pathname}`);
+  }
   let group: string;
   let version: string;
   let rest: string[];

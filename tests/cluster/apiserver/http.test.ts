@@ -104,6 +104,7 @@ describe('mini-cluster API server over HTTPS', () => {
     }
     expect((await request('GET', '/api/v1/namespaces/default/pods?labelSelector=a%20in%20(', {})).status).toBe(400);
     expect((await request('GET', '/api/v1/namespaces/default/pods?limit=abc', {})).status).toBe(400);
+    expect((await request('GET', '/api/v1/namespaces/default/pods/%E0%A4%A', {})).status).toBe(400);
     expect((await request('GET', '/api/v1/namespaces/default/pods?continue=%%%', {})).status).toBe(400);
     expect((await request('GET', '/healthz', { token: null })).body).toBe('ok');
   });
