@@ -38,7 +38,8 @@ function fakeExec(command: string[], stdinWanted: boolean): ExecSession {
       stdout.end();
       stderr.end('failing on purpose\n');
       resolveExit({ exitCode: 3 });
-    } else if (cmd === 'cat' && stdin) {
+    } else if ((cmd === 'cat' || cmd === undefined) && stdin) {
+      // `cat`, or attaching to a main process that echoes its input.
       stdin.pipe(stdout);
       stdin.on('end', () => {
         stderr.end();
@@ -121,6 +122,11 @@ describeKubectl('streaming subresources with kubectl', () => {
     expect(failed.stderr).toContain('command terminated with exit code 3');
     const piped = await kubectl(['exec', '-i', 'web', '--', 'cat'], 'from stdin\n');
     expect(piped).toMatchObject({ code: 0, stdout: 'from stdin\n' });
+  });
+
+  it('attaches to the main process (kubectl attach -i)', async () => {
+    const r = await kubectl(['attach', '-i', 'web'], 'to the main process\n');
+    expect(r.stdout).toContain('to the main process\n');
   });
 
   it('execs through @kubernetes/client-node (what the grader uses)', async () => {
