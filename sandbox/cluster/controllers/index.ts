@@ -11,6 +11,7 @@ import { HorizontalPodAutoscalerController } from './hpa';
 import { JobController } from './job';
 import { LoadBalancerController } from './load-balancer';
 import { NamespaceController } from './namespace';
+import { NodeMonitor } from './node-monitor';
 import { NodeTaintController } from './node-taints';
 import { PodGCController } from './pod-gc';
 import { REPLICATION_CONTROLLER, ReplicaSetController } from './replicaset';
@@ -28,6 +29,7 @@ export function startControllers(ctx: ClusterContext): { stop(): void } {
   const controllers: Controller[] = [
     new GarbageCollector(ctx),
     new NodeTaintController(ctx),
+    new NodeMonitor(ctx),
     new DeploymentController(ctx),
     new ReplicaSetController(ctx),
     new ReplicaSetController(ctx, REPLICATION_CONTROLLER),
