@@ -53,6 +53,14 @@ function stripServerFields(obj: KubeObject, info: ResourceInfo): void {
 
 export function createObject(ctx: ClusterContext, info: ResourceInfo, input: KubeObject, opts: WriteOptions): KubeObject {
   const obj = structuredClone(input);
+  // Like the etcd3 storage layer: a (parseable) resourceVersion on create is refused with a 500
+  // that carries no reason; a copied `kubectl get -o yaml` output hits this.
+  const rv = obj.metadata.resourceVersion;
+  if (typeof rv === 'string' && /^[1-9]\d*$/.test(rv)) {
+    const err = new StatusError(500, 'InternalError', 'resourceVersion should not be set on objects to be created');
+    delete (err.status as { reason?: string }).reason;
+    throw err;
+  }
   const managedFields = obj.metadata.managedFields;
   stripServerFields(obj, info);
   if (opts.managedFieldsDone) obj.metadata.managedFields = managedFields;

@@ -190,7 +190,7 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
     if (opts.accessLog) res.on('finish', () => process.stderr.write(`apiserver: ${req.method} ${req.url} ${res.statusCode} ${Date.now() - started}ms\n`));
     route(req, res).catch((err: unknown) => {
       const se = toStatusError(err);
-      if (se.code >= 500) process.stderr.write(`apiserver: ${req.method} ${req.url}: ${err instanceof Error ? err.stack : String(err)}\n`);
+      if (se.code >= 500 && !(err instanceof StatusError)) process.stderr.write(`apiserver: ${req.method} ${req.url}: ${err instanceof Error ? err.stack : String(err)}\n`);
       if (res.headersSent) {
         res.end();
         return;

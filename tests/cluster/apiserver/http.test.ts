@@ -109,6 +109,12 @@ describe('mini-cluster API server over HTTPS', () => {
     expect((await request('GET', '/healthz', { token: null })).body).toBe('ok');
   });
 
+  it('refuses a resourceVersion on create like the storage layer (500 without a reason)', async () => {
+    const r = await request('POST', '/api/v1/namespaces/default/configmaps', { body: JSON.stringify({ metadata: { name: 'with-rv', resourceVersion: '12' } }), headers: { 'Content-Type': 'application/json' } });
+    expect(r.status).toBe(500);
+    expect(json(r)).toEqual({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'resourceVersion should not be set on objects to be created', code: 500 });
+  });
+
   it('paginates lists with limit and continue', async () => {
     for (const n of ['p1', 'p2', 'p3']) {
       await request('POST', '/api/v1/namespaces/default/configmaps', { body: JSON.stringify({ metadata: { name: n, labels: { page: 'yes' } } }), headers: { 'Content-Type': 'application/json' } });
