@@ -83,7 +83,7 @@ export function handleWatch(rc: RestContext, activeWatches: Set<ServerResponse>,
     }) as BookmarkingWatch;
   } catch (err) {
     const se = toStatusError(err);
-    if (se.code !== 410) throw se;
+    if (se.code !== 410 && se.code !== 504) throw se;
     startError = se;
   }
 

@@ -312,6 +312,10 @@ export class MemoryStore implements Store {
     } else {
       const from = Number(opts.resourceVersion);
       if (!Number.isInteger(from) || from < 0) throw new StatusError(400, 'BadRequest', `invalid resource version: ${opts.resourceVersion}`);
+      if (from > this.rv) {
+        // E.g. a client that watched a cluster which restarted without its data: make it re-list.
+        throw new StatusError(504, 'Timeout', `Too large resource version: ${from}, current: ${this.rv}`, { causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }], retryAfterSeconds: 1 });
+      }
       const oldest = this.history.length ? this.history[0].rv : this.rv + 1;
       if (from < oldest - 1 && from < this.rv) {
         throw new StatusError(410, 'Expired', `too old resource version: ${from} (${oldest - 1})`);

@@ -112,6 +112,8 @@ describe('MemoryStore', () => {
     for (const n of ['c', 'd', 'e', 'f']) s.create(pods, pod(n));
     const expired = thrown(() => s.watch(pods, { resourceVersion: first.metadata.resourceVersion }, () => undefined));
     expect(expired.status).toMatchObject({ code: 410, reason: 'Expired' });
+    const ahead = thrown(() => s.watch(pods, { resourceVersion: '999999' }, () => undefined));
+    expect(ahead.status).toMatchObject({ code: 504, reason: 'Timeout', details: { causes: [{ reason: 'ResourceVersionTooLarge' }] } });
   });
 
   it('keeps objects with finalizers until the last finalizer is removed', async () => {
