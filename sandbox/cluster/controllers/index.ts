@@ -15,7 +15,6 @@ import { NodeMonitor } from './node-monitor';
 import { NodeTaintController } from './node-taints';
 import { PodGCController } from './pod-gc';
 import { REPLICATION_CONTROLLER, ReplicaSetController } from './replicaset';
-import { ServiceAccountsController } from './service-accounts';
 import { StatefulSetController } from './statefulset';
 import { TaintEvictionController } from './taint-eviction';
 import { VolumeController } from './volumes';
@@ -45,7 +44,6 @@ export function startControllers(ctx: ClusterContext): { stop(): void } {
     new PodGCController(ctx),
     new TaintEvictionController(ctx),
     new HorizontalPodAutoscalerController(ctx),
-    new ServiceAccountsController(ctx),
   ];
   for (const c of controllers) c.start();
   return {

@@ -85,17 +85,3 @@ describe('namespace controller', () => {
     expect(c.list(REFS.pods, 'scratch')).toHaveLength(0);
   });
 });
-
-describe('service account controller', () => {
-  let c: TestCluster;
-  afterEach(() => c?.stop());
-
-  it('gives every namespace a default ServiceAccount and restores it', async () => {
-    c = startTestCluster();
-    const sa = { group: '', resource: 'serviceaccounts' };
-    c.create(REFS.namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' } });
-    await waitFor(() => c.get(sa, 'team', 'default'), 'default SA');
-    c.store.delete(sa, 'team', 'default');
-    await waitFor(() => c.get(sa, 'team', 'default'), 're-created');
-  });
-});
