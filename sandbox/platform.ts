@@ -2,6 +2,7 @@
 // (which Next may load as separate module instances, hence globalThis).
 import { config } from '../lib/config';
 import type { SandboxDriver } from './driver';
+import { DockerDriver } from './drivers/docker';
 import { LocalDriver } from './drivers/local';
 import { SandboxManager } from './manager';
 
@@ -9,7 +10,7 @@ const holder = globalThis as unknown as { kubelabSandboxes?: SandboxManager };
 
 export function createDriver(): SandboxDriver {
   const cfg = config();
-  if (cfg.sandboxDriver === 'docker') throw new Error('KUBELAB_SANDBOX_DRIVER=docker: the Docker sandbox driver is not available in this build yet; use the local driver');
+  if (cfg.sandboxDriver === 'docker') return new DockerDriver({ stateDir: cfg.stateDir, background: true });
   return new LocalDriver({ stateDir: cfg.stateDir, clusterTimeScale: process.env.KUBELAB_CLUSTER_TIMESCALE ? Number(process.env.KUBELAB_CLUSTER_TIMESCALE) : undefined });
 }
 

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import os from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
-import { catalog, supportFiles, type ImageRecipe } from './catalog';
+import { catalog, sandboxRecipe, SANDBOX_REPOSITORY, supportFiles, type ImageRecipe } from './catalog';
 import { ensureRegistry, mirrorRepository } from './registry';
 
 export const BASE_IMAGE = 'kubelab/base:bookworm';
@@ -116,12 +116,13 @@ async function buildOne(docker: Docker, recipe: ImageRecipe, tag: string): Promi
 }
 
 /** True when the mirror already serves the manifest the local image was last pushed as. */
-async function mirrorIsCurrent(docker: Docker, registryUrl: string, target: string, repository: string, tag: string): Promise<boolean> {
+async function mirrorIsCurrent(docker: Docker, registryUrl: string, target: string, source: string, tag: string): Promise<boolean> {
+  const repository = target.slice(target.indexOf('/') + 1);
   try {
-    const local = await docker.getImage(`${repository}:${tag}`).inspect();
+    const local = await docker.getImage(source).inspect();
     const pushed = await docker.getImage(`${target}:${tag}`).inspect();
     if (local.Id !== pushed.Id) return false;
-    const res = await fetch(`${registryUrl}/v2/${mirrorRepository(repository)}/manifests/${tag}`, {
+    const res = await fetch(`${registryUrl}/v2/${repository}/manifests/${tag}`, {
       method: 'HEAD',
       headers: { Accept: 'application/vnd.docker.distribution.manifest.v2+json' },
     });
@@ -142,7 +143,8 @@ export async function buildImages(opts: BuildOptions): Promise<BuildReport> {
   const report: BuildReport = { built: [], upToDate: [], pushed: [], registry: '', durationMs: 0 };
   if (await ensureBaseImage(docker, opts.stateDir, log)) report.built.push(BASE_IMAGE);
 
-  const recipes = catalog.filter((r) => !opts.only || opts.only.includes(r.repository));
+  // The sandbox image is built like the lesson images but stays on this host (it is not pulled by learners).
+  const recipes = [sandboxRecipe, ...catalog].filter((r) => !opts.only || opts.only.includes(r.repository));
   const total = recipes.reduce((n, r) => n + r.tags.length, 0);
   let done = 0;
   for (const recipe of recipes) {
@@ -161,15 +163,21 @@ export async function buildImages(opts: BuildOptions): Promise<BuildReport> {
 
   const registry = await ensureRegistry({ dataDir: path.join(opts.stateDir, 'registry'), port: opts.registryPort });
   report.registry = registry.address;
+  const push = async (source: string, repository: string, tag: string) => {
+    const target = `${registry.address}/${mirrorRepository(repository)}`;
+    if (await mirrorIsCurrent(docker, registry.url, target, source, tag)) return;
+    await docker.getImage(source).tag({ repo: target, tag });
+    const stream = await docker.getImage(`${target}:${tag}`).push({ authconfig: { serveraddress: registry.address } });
+    await followProgress(docker, stream);
+    report.pushed.push(`${target}:${tag}`);
+  };
   for (const recipe of recipes) {
-    for (const tag of recipe.tags) {
-      const target = `${registry.address}/${mirrorRepository(recipe.repository)}`;
-      if (await mirrorIsCurrent(docker, registry.url, target, recipe.repository, tag)) continue;
-      await docker.getImage(`${recipe.repository}:${tag}`).tag({ repo: target, tag });
-      const stream = await docker.getImage(`${target}:${tag}`).push({ authconfig: { serveraddress: registry.address } });
-      await followProgress(docker, stream);
-      report.pushed.push(`${target}:${tag}`);
+    if (recipe.repository === SANDBOX_REPOSITORY) continue;
+    for (const alias of recipe.mirrorAs ?? []) {
+      const [repository, tag = 'latest'] = alias.split(':');
+      await push(`${recipe.repository}:${recipe.tags[0]}`, repository, tag);
     }
+    for (const tag of recipe.tags) await push(`${recipe.repository}:${tag}`, recipe.repository, tag);
   }
   log(`images: ${report.built.length} built, ${report.upToDate.length} up to date, ${report.pushed.length} pushed to the mirror at ${registry.address}`);
   report.durationMs = Date.now() - started;

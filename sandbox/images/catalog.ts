@@ -5,6 +5,9 @@
 // Version tags (nginx:1.25 …) name lesson scenarios, not upstream builds: every nginx tag runs
 // Debian's nginx and serves a page that names its tag, so a rolling update is visible from curl.
 
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
 export interface ImageRecipe {
   /** Repository as learners type it: `nginx`, `busybox`, `kubelab/echo-hostname`. */
   repository: string;
@@ -14,6 +17,8 @@ export interface ImageRecipe {
   /** Dockerfile lines after FROM + package installation; `{{TAG}}` is replaced per tag. */
   steps: string[];
   description: string;
+  /** Extra `repository:tag` names the mirror serves the first tag under (the notes' image names). */
+  mirrorAs?: string[];
 }
 
 const nginxSteps = [
@@ -27,6 +32,32 @@ const nginxSteps = [
   'CMD ["nginx", "-g", "daemon off;"]',
 ];
 
+/** The learner's sandbox itself: a Debian machine with its own Docker engine (Docker-in-Docker). */
+export const SANDBOX_REPOSITORY = 'kubelab/sandbox';
+
+export const sandboxRecipe: ImageRecipe = {
+  repository: SANDBOX_REPOSITORY,
+  tags: ['latest'],
+  packages: [
+    'bash', 'bash-completion', 'coreutils', 'curl', 'vim', 'less', 'git', 'tini', 'procps', 'iproute2', 'iputils-ping',
+    'dnsutils', 'netcat-openbsd', 'docker.io', 'docker-compose', 'iptables', 'kmod', 'xz-utils', 'jq', 'tree', 'nano',
+  ],
+  steps: [
+    'COPY sandbox-entrypoint.sh /usr/local/sbin/kubelab-sandbox-init',
+    'COPY sandbox-motd /etc/motd',
+    'COPY sandbox-bashrc /root/.bashrc',
+    'RUN chmod 0755 /usr/local/sbin/kubelab-sandbox-init && cp /root/.bashrc /etc/skel/.bashrc && echo "cat /etc/motd" > /etc/profile.d/kubelab-motd.sh'
+      + ' && update-alternatives --set iptables /usr/sbin/iptables-legacy && update-alternatives --set ip6tables /usr/sbin/ip6tables-legacy'
+      + ' && mkdir -p /opt/kubelab /var/lib/kubelab && ln -s /opt/kubelab/bin/kubectl /usr/local/bin/kubectl && ln -s /opt/kubelab/bin/helm /usr/local/bin/helm',
+    'ENV KUBELAB_PROFILE=full LANG=C.UTF-8 TERM=xterm-256color',
+    'VOLUME ["/var/lib/docker"]',
+    'WORKDIR /root',
+    'ENTRYPOINT ["/usr/bin/tini", "--", "/usr/local/sbin/kubelab-sandbox-init"]',
+  ],
+  description: "a learner's sandbox: Docker engine, compose, kubectl and the mini-cluster",
+};
+
+/** Images learners pull inside their sandbox (served by the mirror). */
 export const catalog: ImageRecipe[] = [
   {
     repository: 'debian',
@@ -71,8 +102,25 @@ export const catalog: ImageRecipe[] = [
     description: 'Redis key-value store',
   },
   {
+    // CentOS and Ubuntu are not installable offline; these names give the lessons a `docker pull centos:7`
+    // that works, with a Debian userland (the /etc/os-release says so honestly).
+    repository: 'centos',
+    tags: ['7', 'latest'],
+    packages: [],
+    steps: ['CMD ["bash"]'],
+    description: 'stand-in for CentOS (Debian userland)',
+  },
+  {
+    repository: 'ubuntu',
+    tags: ['18.04', 'latest'],
+    packages: [],
+    steps: ['CMD ["bash"]'],
+    description: 'stand-in for Ubuntu (Debian userland)',
+  },
+  {
     repository: 'kubelab/echo-hostname',
     tags: ['latest', '1.0'],
+    mirrorAs: ['sysnet4admin/echo-hname:latest'],
     packages: ['nginx-light'],
     steps: [
       'RUN ln -sf /dev/stdout /var/log/nginx/access.log && ln -sf /dev/stderr /var/log/nginx/error.log && rm -f /etc/nginx/sites-enabled/default',
@@ -100,8 +148,13 @@ export const catalog: ImageRecipe[] = [
   },
 ];
 
+const sandboxFile = (name: string) => readFileSync(path.join(__dirname, '..', 'image', name), 'utf8');
+
 /** Support files copied into build contexts, by file name. */
 export const supportFiles: Record<string, string> = {
+  'sandbox-entrypoint.sh': sandboxFile('entrypoint.sh'),
+  'sandbox-motd': sandboxFile('motd'),
+  'sandbox-bashrc': sandboxFile('bashrc'),
   'nginx-default.conf': [
     'server {',
     '    listen 80 default_server;',

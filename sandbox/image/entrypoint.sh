@@ -1,0 +1,43 @@
+#!/bin/bash
+# PID 1's child (under tini) in a kubelab sandbox: prepares cgroups, starts the learner's own Docker
+# daemon and/or mini-cluster according to KUBELAB_PROFILE, then marks the sandbox ready.
+set -u
+mkdir -p /run/kubelab /var/log/kubelab
+rm -f /run/kubelab/ready /run/kubelab/failed
+profile="${KUBELAB_PROFILE:-full}"
+fail() { echo "$*" > /run/kubelab/failed; echo "kubelab sandbox: $*" >&2; exec sleep infinity; }
+
+# Docker mounts the cgroup hierarchies read-only without --privileged; the inner daemon needs them writable.
+mount -o remount,rw /sys/fs/cgroup 2>/dev/null || true
+for h in /sys/fs/cgroup/*; do
+  [ -d "$h" ] && mountpoint -q "$h" && mount -o remount,bind,rw "$h" 2>/dev/null || true
+done
+
+if [ "$profile" = docker ] || [ "$profile" = full ]; then
+  mkdir -p /etc/docker
+  mirror="${KUBELAB_MIRROR:-}"
+  if [ -n "$mirror" ]; then
+    printf '{\n  "registry-mirrors": ["http://%s"],\n  "insecure-registries": ["%s"],\n  "storage-driver": "overlay2",\n  "log-level": "warn"\n}\n' "$mirror" "$mirror" > /etc/docker/daemon.json
+  else
+    printf '{\n  "storage-driver": "overlay2",\n  "log-level": "warn"\n}\n' > /etc/docker/daemon.json
+  fi
+  rm -f /var/run/docker.pid /var/run/docker/containerd/containerd.pid
+  dockerd >/var/log/kubelab/dockerd.log 2>&1 &
+  for _ in $(seq 1 300); do docker info >/dev/null 2>&1 && break; sleep 0.1; done
+  docker info >/dev/null 2>&1 || fail "the Docker daemon did not start (see /var/log/kubelab/dockerd.log)"
+fi
+
+if [ "$profile" = kubernetes ] || [ "$profile" = full ]; then
+  [ -x /opt/kubelab/bin/node ] || fail "the mini-cluster is not mounted into this sandbox"
+  mkdir -p /var/lib/kubelab/cluster /root/.kube
+  (cd /root && exec /opt/kubelab/bin/node /opt/kubelab/app/sandbox/image/cluster-up.js --host 127.0.0.1 --port 6443 \
+     --data /var/lib/kubelab/cluster --kubeconfig /root/.kube/config ${KUBELAB_CLUSTER_ARGS:-}) >/var/log/kubelab/cluster.log 2>&1 &
+  for _ in $(seq 1 600); do
+    [ -s /root/.kube/config ] && kubectl get --raw /readyz >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+  kubectl get --raw /readyz >/dev/null 2>&1 || fail "the Kubernetes mini-cluster did not start (see /var/log/kubelab/cluster.log)"
+fi
+
+date +%s > /run/kubelab/ready
+exec sleep infinity
