@@ -6,6 +6,7 @@ const help = `Usage: kubelab lessons <command>
 Commands:
   check    Validate every lesson (frontmatter, checks, translations, bodies); prints file:line:col errors
   list     List tracks and lessons with duration, difficulty and sandbox profile
+  test     Self-test exercises in fresh sandboxes: checks fail before, pass after the solution
 `;
 
 async function check(): Promise<number> {
@@ -44,6 +45,8 @@ export const group: CommandGroup = {
     const [sub] = args;
     if (sub === 'check') return check();
     if (sub === 'list') return list();
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    if (sub === 'test') return (require('./lessons-test') as typeof import('./lessons-test')).lessonsTest(args.slice(1));
     process.stdout.write(help);
     return sub === undefined || sub === '--help' || sub === '-h' ? 0 : 2;
   },
