@@ -1,7 +1,10 @@
 'use client';
 // One exercise: title, hints revealed one at a time, the solution behind a confirmation (its commands
-// runnable), and a Check button when the page can grade (`onCheck`).
-import { useId, useState } from 'react';
+// runnable), and a Check button when the page can grade: `onCheck`, or the grading API when the
+// panel sits inside a <GradingProvider> (then hints and the solution reveal are recorded, earlier
+// results are restored, and the exercise can be checked in the background while the learner works).
+import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { ApiError } from '@/lib/security/client-fetch';
 import type { LocalizedExercise } from '@/lib/lessons/loader';
 import { CommandRow } from './CommandRow';
 import { InlineText } from './InlineText';
@@ -9,7 +12,12 @@ import { stringsFor } from './strings';
 import { copyText } from './terminal-bridge';
 import type { CheckHandler, ExerciseCheckResult } from './types';
 import { useFeedback } from './useFeedback';
+import { useGrading } from '../grading/GradingContext';
+import { gradingStringsFor } from '../grading/strings';
 import './lesson.css';
+import '../grading/grading.css';
+
+const BACKGROUND_INTERVAL_MS = 5_000;
 
 export interface ExercisePanelProps {
   exercise: LocalizedExercise;
@@ -22,23 +30,78 @@ type SolutionState = 'hidden' | 'confirming' | 'shown';
 
 export function ExercisePanel({ exercise, lang, onCheck }: ExercisePanelProps) {
   const t = stringsFor(lang);
+  const g = gradingStringsFor(lang);
   const headingId = useId();
+  const grading = useGrading();
   const [hintsShown, setHintsShown] = useState(0);
   const [solution, setSolution] = useState<SolutionState>('hidden');
   const [checking, setChecking] = useState(false);
   const [result, setResult] = useState<ExerciseCheckResult>();
+  const [watching, setWatching] = useState(grading?.background ?? false);
+  const [solvedWithHelp, setSolvedWithHelp] = useState(false);
   const [copyFeedback, showCopyFeedback] = useFeedback();
+  const busy = useRef(false);
 
-  async function check() {
-    if (!onCheck) return;
-    setChecking(true);
-    try {
-      setResult(await onCheck(exercise.id));
-    } catch (err) {
-      setResult({ passed: false, error: err instanceof Error ? err.message : String(err) });
-    } finally {
-      setChecking(false);
-    }
+  const handler = useMemo<CheckHandler | undefined>(() => onCheck ?? (grading ? (id) => grading.check(id) : undefined), [onCheck, grading]);
+  const progress = grading?.progress(exercise.id);
+
+  // Restore what the learner did before (hints seen, solution revealed, the last grading).
+  useEffect(() => {
+    if (!progress) return;
+    setHintsShown((n) => Math.max(n, Math.min(progress.hintsRevealed, exercise.hints.length)));
+    setSolvedWithHelp(progress.status === 'passed_with_help');
+    if (progress.lastResults) setResult((r) => r ?? { passed: progress.status === 'passed' || progress.status === 'passed_with_help', checks: progress.lastResults });
+  }, [progress, exercise.hints.length]);
+
+  // Opening the exercise starts its "time spent" on the instructor dashboard.
+  useEffect(() => {
+    void grading?.help(exercise.id, 'open').catch(() => undefined);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [grading?.lessonKey, exercise.id]);
+
+  const check = useCallback(
+    async (background = false) => {
+      if (!handler || busy.current) return;
+      busy.current = true;
+      if (!background) setChecking(true);
+      try {
+        const r = background && grading && !onCheck ? await grading.check(exercise.id, { background: true }) : await handler(exercise.id);
+        setResult(r);
+        if (r.passed) setWatching(false);
+      } catch (err) {
+        if (background) {
+          // A background check never shows errors over the learner's last explicit result; it just stops.
+          if (err instanceof ApiError && err.status === 429) setWatching(false);
+        } else {
+          const message = err instanceof Error ? err.message : String(err);
+          setResult({ passed: false, error: err instanceof ApiError && err.status === 429 ? `${g.tooMany} ${message}` : message });
+        }
+      } finally {
+        busy.current = false;
+        if (!background) setChecking(false);
+      }
+    },
+    [handler, grading, onCheck, exercise.id, g.tooMany],
+  );
+
+  useEffect(() => {
+    if (!watching || !handler || result?.passed) return;
+    const timer = setInterval(() => {
+      if (typeof document !== 'undefined' && document.hidden) return;
+      void check(true);
+    }, BACKGROUND_INTERVAL_MS);
+    return () => clearInterval(timer);
+  }, [watching, handler, result?.passed, check]);
+
+  function revealHint() {
+    setHintsShown((n) => Math.min(n + 1, exercise.hints.length));
+    void grading?.help(exercise.id, 'hint').catch(() => undefined);
+  }
+
+  function revealSolution() {
+    setSolution('shown');
+    setSolvedWithHelp(true);
+    void grading?.help(exercise.id, 'solution').catch(() => undefined);
   }
 
   return (
@@ -61,13 +124,13 @@ export function ExercisePanel({ exercise, lang, onCheck }: ExercisePanelProps) {
       )}
 
       <div className="exercise-actions">
-        {onCheck && (
-          <button type="button" className="exercise-check button-primary" data-exercise-id={exercise.id} onClick={check} disabled={checking} aria-busy={checking}>
+        {handler && (
+          <button type="button" className="exercise-check button-primary" data-exercise-id={exercise.id} onClick={() => void check()} disabled={checking} aria-busy={checking}>
             {checking ? t.checking : t.check}
           </button>
         )}
         {exercise.hints.length > 0 && (
-          <button type="button" className="exercise-hint-button" onClick={() => setHintsShown((n) => Math.min(n + 1, exercise.hints.length))} disabled={hintsShown >= exercise.hints.length}>
+          <button type="button" className="exercise-hint-button" onClick={revealHint} disabled={hintsShown >= exercise.hints.length}>
             {hintsShown >= exercise.hints.length ? t.noMoreHints : t.showHint(hintsShown + 1, exercise.hints.length)}
           </button>
         )}
@@ -81,12 +144,17 @@ export function ExercisePanel({ exercise, lang, onCheck }: ExercisePanelProps) {
             {t.hideSolution}
           </button>
         )}
+        {handler && grading && !result?.passed && (
+          <label className="exercise-watch">
+            <input type="checkbox" checked={watching} onChange={(e) => setWatching(e.target.checked)} /> {g.watchOn}
+          </label>
+        )}
       </div>
 
       {solution === 'confirming' && (
         <div className="exercise-confirm" role="alertdialog" aria-label={t.showSolution}>
           <p>{t.confirmSolution}</p>
-          <button type="button" onClick={() => setSolution('shown')} autoFocus>
+          <button type="button" onClick={revealSolution} autoFocus>
             {t.confirmYes}
           </button>
           <button type="button" onClick={() => setSolution('hidden')}>
@@ -117,6 +185,8 @@ export function ExercisePanel({ exercise, lang, onCheck }: ExercisePanelProps) {
 
       <div className="exercise-result" aria-live="polite">
         {result && <CheckResultView result={result} lang={lang} />}
+        {result?.passed && solvedWithHelp && <p className="exercise-solved-with-help">{g.solvedWithHelp}</p>}
+        {watching && !result?.passed && <p className="exercise-watching">{g.watching}</p>}
       </div>
     </section>
   );
@@ -140,7 +210,7 @@ function CheckResultView({ result, lang }: { result: ExerciseCheckResult; lang: 
       {result.checks && result.checks.length > 0 && (
         <ul className="exercise-result-checks">
           {result.checks.map((c) => (
-            <li key={c.id} className={c.passed ? 'check-pass' : 'check-fail'}>
+            <li key={c.id} className={c.passed ? 'check-pass' : 'check-fail'} data-check-id={c.id} data-passed={c.passed}>
               <span aria-hidden="true">{c.passed ? '✓' : '✗'}</span> {c.message}
               {!c.passed && c.hint && <div className="check-hint">{c.hint}</div>}
               {c.error && <div className="check-error">{c.error}</div>}

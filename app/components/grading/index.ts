@@ -1,0 +1,1 @@
+export { GradingProvider, useGrading, type GradingApi, type GradingProviderProps, type ExerciseProgressView } from './GradingContext';
