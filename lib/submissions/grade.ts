@@ -7,6 +7,7 @@ import type { GradingTargets } from '../grader/targets';
 import type { ExerciseDefinition } from '../lessons/loader';
 import { markCompleted } from '../progress';
 import { limiter } from '../security/rate-limit';
+import { shareReads } from '../grader/sources/memo';
 import { targetsFor, type GradableSandbox } from './targets';
 
 export class GradingError extends Error {
@@ -65,7 +66,9 @@ export async function gradeExercise(req: GradeRequest, deps: GradeDeps): Promise
   const sandbox = await deps.sandbox(req.userId);
   if (!sandbox) throw new GradingError(409, 'no_sandbox', 'your sandbox is not running: open the terminal to start it, then check again');
 
-  const result = await gradeChecks(definition.checks, (deps.targets ?? targetsFor)(sandbox), deps.options);
+  const targets = (deps.targets ?? targetsFor)(sandbox);
+  if (targets.kube) targets.kube = shareReads(targets.kube);
+  const result = await gradeChecks(definition.checks, targets, deps.options);
   const view: SubmissionView = { ...result, exerciseId: req.exerciseId, lessonKey: req.lessonKey, lessonCompleted: false };
   if (req.background && !result.passed) return view;
 
