@@ -144,7 +144,11 @@ export async function buildImages(opts: BuildOptions): Promise<BuildReport> {
   if (await ensureBaseImage(docker, opts.stateDir, log)) report.built.push(BASE_IMAGE);
 
   // The sandbox image is built like the lesson images but stays on this host (it is not pulled by learners).
-  const recipes = [sandboxRecipe, ...catalog].filter((r) => !opts.only || opts.only.includes(r.repository));
+  // `only` names repositories (every tag) or `repository:tag` (that tag).
+  const wanted = (r: ImageRecipe, tag: string) => !opts.only || opts.only.includes(r.repository) || opts.only.includes(`${r.repository}:${tag}`);
+  const recipes = [sandboxRecipe, ...catalog]
+    .map((r) => ({ ...r, tags: r.tags.filter((t) => wanted(r, t)), mirrorAs: r.tags.filter((t) => wanted(r, t))[0] === r.tags[0] ? r.mirrorAs : [] }))
+    .filter((r) => r.tags.length > 0);
   const total = recipes.reduce((n, r) => n + r.tags.length, 0);
   let done = 0;
   for (const recipe of recipes) {

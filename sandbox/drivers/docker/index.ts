@@ -21,6 +21,8 @@ const WARNING_BEFORE_EXPIRY_MS = 5 * 60 * 1000;
 
 export interface DockerDriverOptions {
   stateDir: string;
+  /** Where sandbox records live (default STATEDIR/sandboxes-docker). */
+  recordsDir?: string;
   docker?: Docker;
   settings?: Partial<DockerSandboxOptions>;
   /** How long to wait for a new sandbox's daemon/cluster (default 120 s). */
@@ -51,7 +53,7 @@ export class DockerDriver implements SandboxDriver {
   constructor(private readonly opts: DockerDriverOptions) {
     this.docker = opts.docker ?? new Docker();
     this.settings = { ...dockerSandboxOptions(), ...opts.settings };
-    this.records = new RecordStore(path.join(opts.stateDir, 'sandboxes-docker'));
+    this.records = new RecordStore(opts.recordsDir ?? path.join(opts.stateDir, 'sandboxes-docker'));
     if (opts.background) {
       this.timer = setInterval(() => void this.housekeeping().catch(() => undefined), 30_000);
       this.timer.unref();

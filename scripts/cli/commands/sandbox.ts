@@ -42,7 +42,7 @@ async function build(args: string[]): Promise<number> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { catalog, SANDBOX_REPOSITORY } = require('../../../sandbox/images/catalog') as typeof import('../../../sandbox/images/catalog');
   const known = [SANDBOX_REPOSITORY, ...catalog.map((r) => r.repository)];
-  const unknown = args.filter((a) => !known.includes(a));
+  const unknown = args.filter((a) => !known.includes(a) && !known.includes(a.slice(0, a.lastIndexOf(':'))));
   if (unknown.length) return fail(`unknown image ${unknown.join(', ')}; known: ${known.join(', ')}`);
   const report = await buildImages({ stateDir: stateDir(), only: args.length ? args : undefined, log: (line) => process.stdout.write(line + '\n') });
   process.stdout.write(`done in ${(report.durationMs / 1000).toFixed(1)}s\n`);
