@@ -278,11 +278,11 @@ export class DockerDriver implements SandboxDriver {
     this.records.delete(id);
   }
 
-  /** Pushes the automatic stop back (up to the maximum lifetime from now). */
-  async extend(id: string, ms = this.settings.maxLifetimeMs): Promise<Date> {
+  /** Pushes the automatic stop back by `ms` (default one hour). Idle sandboxes still stop on their idle timeout. */
+  async extend(id: string, ms = 60 * 60_000): Promise<Date> {
     const record = this.records.get(id);
     if (!record?.expiresAt) throw new SandboxError('not_found', `sandbox ${id} is not running`);
-    record.expiresAt = Math.min(Date.now() + this.settings.maxLifetimeMs, record.expiresAt + ms);
+    record.expiresAt = Math.max(record.expiresAt, Date.now()) + ms;
     this.records.put(record);
     this.warned.delete(id);
     return new Date(record.expiresAt);

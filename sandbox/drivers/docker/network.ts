@@ -16,6 +16,29 @@ export function bridgeName(networkName: string): string {
   return BRIDGE_PREFIX + createHash('sha256').update(networkName).digest('hex').slice(0, 12);
 }
 
+/** Small subnets for sandbox networks (Docker's default pool runs out after ~30 /16 networks). */
+const SUBNET_POOL = process.env.KUBELAB_SANDBOX_SUBNET_POOL ?? '10.213.0.0/16';
+
+function ipToInt(ip: string): number {
+  return ip.split('.').reduce((n, part) => n * 256 + Number(part), 0);
+}
+function intToIp(n: number): string {
+  return [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
+}
+
+/** The first /28 of the pool that no existing Docker network uses. */
+async function freeSubnet(docker: Docker): Promise<{ Subnet: string; Gateway: string }> {
+  const [base, bits] = SUBNET_POOL.split('/');
+  const start = ipToInt(base);
+  const size = 2 ** (32 - Number(bits));
+  const used = new Set<number>();
+  for (const n of await docker.listNetworks()) for (const c of n.IPAM?.Config ?? []) if (c.Subnet) used.add(ipToInt(c.Subnet.split('/')[0]));
+  for (let offset = 0; offset < size; offset += 16) {
+    if (!used.has(start + offset)) return { Subnet: `${intToIp(start + offset)}/28`, Gateway: intToIp(start + offset + 1) };
+  }
+  throw new Error(`no free sandbox subnet left in ${SUBNET_POOL} (set KUBELAB_SANDBOX_SUBNET_POOL to a larger range)`);
+}
+
 export async function ensureNetwork(docker: Docker, name: string, labels: Record<string, string>): Promise<Docker.Network> {
   const network = docker.getNetwork(name);
   try {
@@ -24,24 +47,33 @@ export async function ensureNetwork(docker: Docker, name: string, labels: Record
   } catch {
     /* create below */
   }
-  try {
-    return await docker.createNetwork({
-      Name: name,
-      Driver: 'bridge',
-      Internal: true,
-      CheckDuplicate: true,
-      Labels: { ...labels, [LABEL]: 'network' },
-      Options: { 'com.docker.network.bridge.name': bridgeName(name), 'com.docker.network.bridge.enable_icc': 'true' },
-    });
-  } catch (err) {
-    if ((err as { statusCode?: number }).statusCode === 409) return docker.getNetwork(name);
-    throw err;
+  // Two sandboxes starting at once may pick the same free subnet: the loser retries with the next one.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await docker.createNetwork({
+        Name: name,
+        Driver: 'bridge',
+        Internal: true,
+        CheckDuplicate: true,
+        IPAM: { Driver: 'default', Config: [await freeSubnet(docker)] },
+        Labels: { ...labels, [LABEL]: 'network' },
+        Options: { 'com.docker.network.bridge.name': bridgeName(name), 'com.docker.network.bridge.enable_icc': 'true' },
+      });
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode === 409) return docker.getNetwork(name);
+      if (attempt < 5 && /overlap/i.test(String((err as Error).message))) continue;
+      throw err;
+    }
   }
 }
 
 export async function removeNetwork(docker: Docker, name: string): Promise<void> {
+  const network = docker.getNetwork(name);
   try {
-    await docker.getNetwork(name).remove();
+    // The mirror is attached to every sandbox network; detach it (and anything left) first.
+    const info = (await network.inspect()) as { Containers?: Record<string, unknown> };
+    for (const id of Object.keys(info.Containers ?? {})) await network.disconnect({ Container: id, Force: true }).catch(() => undefined);
+    await network.remove();
   } catch {
     /* already gone or still in use by another sandbox component */
   }
