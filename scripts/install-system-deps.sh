@@ -11,6 +11,7 @@ command -v dockerd >/dev/null 2>&1 || packages+=(docker.io)
 command -v debootstrap >/dev/null 2>&1 || packages+=(debootstrap)
 [ -x /usr/bin/docker-registry ] || packages+=(docker-registry)
 command -v ip >/dev/null 2>&1 || packages+=(iproute2)
+command -v iptables >/dev/null 2>&1 || packages+=(iptables)
 
 if [ ${#packages[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then

@@ -29,6 +29,8 @@ export interface DockerDriverOptions {
   readyTimeoutMs?: number;
   /** Check lifetimes (and refill the warm pool) periodically; off for one-shot CLI use. */
   background?: boolean;
+  /** Build missing images (sandbox + lesson images + mirror) on first use, logging progress here. */
+  autoBuild?: (line: string) => void;
 }
 
 interface Volumes {
@@ -61,8 +63,31 @@ export class DockerDriver implements SandboxDriver {
     }
   }
 
+  private building?: Promise<void>;
+
+  /** Builds whatever images are missing (once per process); a no-op in seconds when all are current. */
+  prepare(): Promise<void> {
+    const log = this.opts.autoBuild;
+    if (!log) return Promise.resolve();
+    this.building ??= (async () => {
+      await this.docker.ping().catch(() => {
+        throw new SandboxError('unavailable', 'Docker is not reachable at /var/run/docker.sock: install docker.io and start dockerd (bash scripts/install-system-deps.sh does both)');
+      });
+      const { buildImages } = await import('../../images/builder');
+      const report = await buildImages({ stateDir: this.opts.stateDir, log: (line) => log(`sandbox images: ${line}`) });
+      log(`sandbox images ready (${report.built.length} built, ${report.upToDate.length} up to date, ${(report.durationMs / 1000).toFixed(1)}s)`);
+      if (this.settings.warmPool > 0) void this.fillPool().catch(() => undefined);
+    })();
+    this.building.catch((err: Error) => {
+      log(`sandbox images: build failed: ${err.message}`);
+      this.building = undefined;
+    });
+    return this.building;
+  }
+
   /** Throws a clear error when the engine or the sandbox image is missing. */
   async preflight(): Promise<void> {
+    await this.building?.catch(() => undefined);
     try {
       await this.docker.ping();
     } catch {
