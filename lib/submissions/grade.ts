@@ -55,7 +55,19 @@ export interface SubmissionView extends GradeResult {
 const explicitLimit = () => limiter('grade', 20, 60_000);
 const backgroundLimit = () => limiter('grade-background', 40, 60_000);
 
-export async function gradeExercise(req: GradeRequest, deps: GradeDeps): Promise<SubmissionView> {
+export async function gradeExercise(req: GradeRequest, deps: GradeDeps, onResult?: (result: CheckResult) => void): Promise<SubmissionView> {
+  return (await startGrading(req, deps)).run(onResult);
+}
+
+export interface GradingJob {
+  /** Number of checks the grading will report. */
+  checkCount: number;
+  /** Grades, streaming each check's result as soon as it is final, then stores the submission. */
+  run(onResult?: (result: CheckResult) => void): Promise<SubmissionView>;
+}
+
+/** Everything that can refuse a grading (unknown exercise, rate limit, no sandbox) happens here, before any result. */
+export async function startGrading(req: GradeRequest, deps: GradeDeps): Promise<GradingJob> {
   const definition = deps.definition(req.lessonKey, req.exerciseId, req.lang);
   if (!definition) throw new GradingError(404, 'not_found', `no exercise "${req.exerciseId}" in lesson ${req.lessonKey}`);
 
@@ -66,12 +78,20 @@ export async function gradeExercise(req: GradeRequest, deps: GradeDeps): Promise
   const sandbox = await deps.sandbox(req.userId);
   if (!sandbox) throw new GradingError(409, 'no_sandbox', 'your sandbox is not running: open the terminal to start it, then check again');
 
-  const targets = (deps.targets ?? targetsFor)(sandbox);
-  if (targets.kube) targets.kube = shareReads(targets.kube);
-  const result = await gradeChecks(definition.checks, targets, deps.options);
-  const view: SubmissionView = { ...result, exerciseId: req.exerciseId, lessonKey: req.lessonKey, lessonCompleted: false };
-  if (req.background && !result.passed) return view;
+  return {
+    checkCount: definition.checks.length,
+    run: async (onResult) => {
+      const targets = (deps.targets ?? targetsFor)(sandbox);
+      if (targets.kube) targets.kube = shareReads(targets.kube);
+      const result = await gradeChecks(definition.checks, targets, { ...deps.options, onResult });
+      const view: SubmissionView = { ...result, exerciseId: req.exerciseId, lessonKey: req.lessonKey, lessonCompleted: false };
+      if (req.background && !result.passed) return view;
+      return store(req, deps, result, view);
+    },
+  };
+}
 
+async function store(req: GradeRequest, deps: GradeDeps, result: GradeResult, view: SubmissionView): Promise<SubmissionView> {
   const help = await deps.db.exerciseHelp.findUnique({ where: { userId_lessonKey_exerciseId: { userId: req.userId, lessonKey: req.lessonKey, exerciseId: req.exerciseId } } });
   const submission = await deps.db.submission.create({
     data: {

@@ -1,4 +1,4 @@
-export { gradeExercise, GradingError, type GradeDeps, type GradeRequest, type SubmissionView } from './grade';
+export { gradeExercise, startGrading, GradingError, type GradeDeps, type GradeRequest, type GradingJob, type SubmissionView } from './grade';
 export { revealHint, revealSolution, touchExercise, type HelpState } from './help';
 export { lessonExerciseProgress, submissionHistory, parseResults, type ExerciseProgress, type ExerciseStatus, type HistoryEntry } from './status';
 export { dashboardRows, dashboardCsv, dashboardFilterSchema, toCsv, type DashboardRow, type DashboardFilter, type ExerciseRef } from './dashboard';

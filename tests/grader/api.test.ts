@@ -176,4 +176,17 @@ describe('grading API', () => {
     expect(badFilter.status).toBe(400);
     expect((await json(badFilter)).error.message).toMatch(/^status: /);
   });
+
+  it('streams results check by check when asked for NDJSON', async () => {
+    const req = await request('/api/exercises/check', { user: learner, body: { lessonKey, exerciseId: 'create-web' } });
+    const streamed = new Request(req, { headers: { ...Object.fromEntries(req.headers), accept: 'application/x-ndjson' } });
+    const res = await routes.check.POST(streamed);
+    expect(res.headers.get('content-type')).toBe('application/x-ndjson; charset=utf-8');
+    const lines = (await res.text()).trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines[0]).toEqual({ type: 'start', checkCount: 5 });
+    expect(lines.slice(1, 6).map((l) => l.type)).toEqual(['check', 'check', 'check', 'check', 'check']);
+    expect(lines.slice(1, 6).map((l) => l.check.id).sort()).toEqual(['exists', 'image', 'kubectl-sees-it', 'pods', 'ready']);
+    expect(lines[6]).toMatchObject({ type: 'done', result: { passed: true, score: 5, maxScore: 5 } });
+    expect(lines).toHaveLength(7);
+  }, 60_000);
 });

@@ -6,6 +6,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { apiFetch } from '@/lib/security/client-fetch';
 import type { ExerciseCheckResult } from '../lesson/types';
+import { streamCheck } from './stream';
 
 export interface ExerciseProgressView {
   exerciseId: string;
@@ -22,7 +23,8 @@ export interface GradingApi {
   /** Background checking on by default for this page. */
   background: boolean;
   progress(exerciseId: string): ExerciseProgressView | undefined;
-  check(exerciseId: string, opts?: { background?: boolean }): Promise<ExerciseCheckResult & { lessonCompleted?: boolean }>;
+  /** Grades server-side; `onProgress` receives the checks finished so far (results stream in check by check). */
+  check(exerciseId: string, opts?: { background?: boolean; onProgress?: (partial: ExerciseCheckResult) => void }): Promise<ExerciseCheckResult & { lessonCompleted?: boolean }>;
   help(exerciseId: string, action: 'open' | 'hint' | 'solution'): Promise<void>;
   /** Called when the lesson becomes complete (every exercise passed). */
   onLessonCompleted?: () => void;
@@ -57,8 +59,11 @@ export function GradingProvider({ lessonKey, lang, background = false, onLessonC
 
   const check = useCallback<GradingApi['check']>(
     async (exerciseId, opts = {}) => {
-      const result = await apiFetch<ExerciseCheckResult & { lessonCompleted?: boolean }>('/api/exercises/check', {
-        body: { lessonKey, exerciseId, lang: lang === 'ko' ? 'ko' : 'en', ...(opts.background ? { background: true } : {}) },
+      const body = { lessonKey, exerciseId, lang: lang === 'ko' ? 'ko' : 'en', ...(opts.background ? { background: true } : {}) };
+      const seen: NonNullable<ExerciseCheckResult['checks']> = [];
+      const result = await streamCheck(body, (c) => {
+        seen.push(c);
+        opts.onProgress?.({ passed: false, checks: [...seen] });
       });
       if (result.lessonCompleted) onLessonCompleted?.();
       return result;

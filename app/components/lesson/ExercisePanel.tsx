@@ -42,7 +42,8 @@ export function ExercisePanel({ exercise, lang, onCheck }: ExercisePanelProps) {
   const [copyFeedback, showCopyFeedback] = useFeedback();
   const busy = useRef(false);
 
-  const handler = useMemo<CheckHandler | undefined>(() => onCheck ?? (grading ? (id) => grading.check(id) : undefined), [onCheck, grading]);
+  const [partial, setPartial] = useState<ExerciseCheckResult>();
+  const handler = useMemo<CheckHandler | undefined>(() => onCheck ?? (grading ? (id) => grading.check(id, { onProgress: setPartial }) : undefined), [onCheck, grading]);
   const progress = grading?.progress(exercise.id);
 
   // Restore what the learner did before (hints seen, solution revealed, the last grading).
@@ -63,7 +64,10 @@ export function ExercisePanel({ exercise, lang, onCheck }: ExercisePanelProps) {
     async (background = false) => {
       if (!handler || busy.current) return;
       busy.current = true;
-      if (!background) setChecking(true);
+      if (!background) {
+        setChecking(true);
+        setPartial(undefined);
+      }
       try {
         const r = background && grading && !onCheck ? await grading.check(exercise.id, { background: true }) : await handler(exercise.id);
         setResult(r);
@@ -78,7 +82,10 @@ export function ExercisePanel({ exercise, lang, onCheck }: ExercisePanelProps) {
         }
       } finally {
         busy.current = false;
-        if (!background) setChecking(false);
+        if (!background) {
+          setChecking(false);
+          setPartial(undefined);
+        }
       }
     },
     [handler, grading, onCheck, exercise.id, g.tooMany],
@@ -184,7 +191,7 @@ export function ExercisePanel({ exercise, lang, onCheck }: ExercisePanelProps) {
       )}
 
       <div className="exercise-result" aria-live="polite">
-        {result && <CheckResultView result={result} lang={lang} />}
+        {checking && partial ? <CheckResultView result={partial} lang={lang} pending={exercise.checkCount - (partial.checks?.length ?? 0)} /> : result && <CheckResultView result={result} lang={lang} />}
         {result?.passed && solvedWithHelp && <p className="exercise-solved-with-help">{g.solvedWithHelp}</p>}
         {watching && !result?.passed && <p className="exercise-watching">{g.watching}</p>}
       </div>
@@ -192,8 +199,9 @@ export function ExercisePanel({ exercise, lang, onCheck }: ExercisePanelProps) {
   );
 }
 
-function CheckResultView({ result, lang }: { result: ExerciseCheckResult; lang: string }) {
+function CheckResultView({ result, lang, pending = 0 }: { result: ExerciseCheckResult; lang: string; pending?: number }) {
   const t = stringsFor(lang);
+  const g = gradingStringsFor(lang);
   if (result.error) {
     return (
       <p className="exercise-result-error">
@@ -202,18 +210,27 @@ function CheckResultView({ result, lang }: { result: ExerciseCheckResult; lang: 
     );
   }
   return (
-    <div className={result.passed ? 'exercise-result-pass' : 'exercise-result-fail'}>
-      <p className="exercise-result-summary">
-        {result.passed ? t.passed : t.failed}
-        {result.maxScore ? ` (${result.score ?? 0}/${result.maxScore})` : ''}
-      </p>
-      {result.checks && result.checks.length > 0 && (
+    <div className={pending > 0 ? 'exercise-result-running' : result.passed ? 'exercise-result-pass' : 'exercise-result-fail'}>
+      {pending > 0 ? (
+        <p className="exercise-result-summary exercise-result-progress">{t.checking}</p>
+      ) : (
+        <p className="exercise-result-summary">
+          {result.passed ? t.passed : t.failed}
+          {result.maxScore ? ` (${result.score ?? 0}/${result.maxScore})` : ''}
+        </p>
+      )}
+      {((result.checks && result.checks.length > 0) || pending > 0) && (
         <ul className="exercise-result-checks">
-          {result.checks.map((c) => (
+          {(result.checks ?? []).map((c) => (
             <li key={c.id} className={c.passed ? 'check-pass' : 'check-fail'} data-check-id={c.id} data-passed={c.passed}>
               <span aria-hidden="true">{c.passed ? '✓' : '✗'}</span> {c.message}
               {!c.passed && c.hint && <div className="check-hint">{c.hint}</div>}
               {c.error && <div className="check-error">{c.error}</div>}
+            </li>
+          ))}
+          {Array.from({ length: Math.max(0, pending) }, (_, i) => (
+            <li key={`pending-${i}`} className="check-pending">
+              <span aria-hidden="true">…</span> {g.pending}
             </li>
           ))}
         </ul>
