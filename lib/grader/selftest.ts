@@ -34,7 +34,7 @@ export interface SelfTestOptions {
   driver: SandboxDriver;
   /** Profiles this driver can run; other lessons are skipped with a reason. */
   supportedProfiles: readonly SandboxProfileName[];
-  targets(info: { id: string; kubeconfigPath?: string; dockerHost?: string }, driver: SandboxDriver): GradingTargets;
+  targets(info: { id: string; profile?: string; kubeconfigPath?: string; dockerHost?: string }, driver: SandboxDriver): GradingTargets;
   /** How long the solution may take to converge (pods becoming ready…). Default 90 s. */
   settleMs?: number;
   onResult?: (r: SelfTestResult) => void;

@@ -16,7 +16,7 @@ export async function runningSandboxOf(userId: string): Promise<GradableSandbox 
   const info = await manager.get(userId);
   if (!info || info.state !== 'running') return undefined;
   manager.touch(info.id);
-  return { id: info.id, kubeconfigPath: info.kubeconfigPath, dockerHost: info.dockerHost, exec: (command, opts) => manager.driver.exec(info.id, command, opts) };
+  return { id: info.id, profile: info.profile, kubeconfigPath: info.kubeconfigPath, dockerHost: info.dockerHost, exec: (command, opts) => manager.driver.exec(info.id, command, opts) };
 }
 
 export async function lessonExerciseIds(lessonKey: string): Promise<string[]> {

@@ -6,11 +6,14 @@ import { statSync } from 'node:fs';
 import { dockerReader } from '../grader/sources/docker-client';
 import { dockerReaderViaCli } from '../grader/sources/docker-cli';
 import { kubeReaderFromKubeconfig } from '../grader/sources/kube-client';
+import { kubeReaderViaKubectl } from '../grader/sources/kubectl';
 import type { DockerReader, GradingTargets, KubeReader, SandboxRunner } from '../grader/targets';
 
 /** The part of a sandbox the grader needs (sandbox/driver.ts SandboxInfo + driver.exec). */
 export interface GradableSandbox {
   id: string;
+  /** The sandbox profile; a kubernetes/full sandbox without a reachable kubeconfig is read through kubectl inside it. */
+  profile?: string;
   kubeconfigPath?: string;
   dockerHost?: string;
   exec(command: string, opts: { timeoutMs: number }): Promise<{ exitCode: number; stdout: string; stderr: string }>;
@@ -38,6 +41,8 @@ export function targetsFor(sandbox: GradableSandbox): GradingTargets {
     // The kubeconfig changes when the cluster restarts on a new port: key the cache on its mtime.
     const key = `${path}@${mtimeOf(path)}`;
     targets.kube = remember(kubeCache, sandbox.id, key, () => kubeReaderFromKubeconfig(path));
+  } else if (sandbox.profile === 'kubernetes' || sandbox.profile === 'full') {
+    targets.kube = kubeReaderViaKubectl(runner);
   }
   if (sandbox.dockerHost) targets.docker = remember(dockerCache, sandbox.id, sandbox.dockerHost, () => dockerReaderFor(sandbox.dockerHost!, runner));
   return targets;

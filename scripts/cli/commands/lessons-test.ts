@@ -67,7 +67,7 @@ export async function lessonsTest(args: string[], out: NodeJS.WritableStream = p
           await selfTestExercise(ex, {
             driver,
             supportedProfiles: driverProfiles[driverName],
-            targets: (info, d) => targetsFor({ id: info.id, kubeconfigPath: info.kubeconfigPath, dockerHost: info.dockerHost, exec: (c, o) => d.exec(info.id, c, o) }),
+            targets: (info, d) => targetsFor({ id: info.id, profile: info.profile, kubeconfigPath: info.kubeconfigPath, dockerHost: info.dockerHost, exec: (c, o) => d.exec(info.id, c, o) }),
             onResult: (r) => err.write(`  ${r.status === 'passed' ? 'ok  ' : r.status === 'skipped' ? 'skip' : 'FAIL'} ${r.lessonKey} ${r.exerciseId}\n`),
           }),
         );
