@@ -109,8 +109,9 @@ async function runCheck(check: Check, index: number, targets: GradingTargets, de
       last = await withDeadline(evaluators[check.type](check, targets), deadline);
     } catch (err) {
       if (err instanceof DeadlineExceeded) {
-        const seconds = Math.round((deadline - started) / 1000);
-        return failure(base, started, last, `the check did not finish within ${seconds}s (the sandbox may be overloaded or unreachable)`);
+        const ms = deadline - started;
+        const took = ms < 1000 ? `${ms} ms` : `${+(ms / 1000).toFixed(1)}s`;
+        return failure(base, started, last, `the check did not finish within ${took} (the sandbox may be overloaded or unreachable)`);
       }
       if (err instanceof GradingUnavailable) return failure(base, started, last, err.message);
       const message = err instanceof Error ? err.message : String(err);

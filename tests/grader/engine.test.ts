@@ -36,7 +36,9 @@ describe('engine', () => {
     const stuck: KubeReader = { get: () => new Promise(() => undefined), list: () => new Promise(() => undefined) };
     const result = await gradeChecks([parse({ type: 'k8s.exists', kind: 'Pod', name: 'x' })], { kube: stuck }, { deadlineMs: 100 });
     expect(result.checks[0].passed).toBe(false);
-    expect(result.checks[0].message).toBe('Could not check: the check did not finish within 0s (the sandbox may be overloaded or unreachable)');
+    expect(result.checks[0].message).toBe('Could not check: the check did not finish within 100 ms (the sandbox may be overloaded or unreachable)');
+    const slow = await gradeChecks([parse({ type: 'k8s.exists', kind: 'Pod', name: 'x' })], { kube: stuck }, { deadlineMs: 1500 });
+    expect(slow.checks[0].error).toBe('the check did not finish within 1.5s (the sandbox may be overloaded or unreachable)');
   });
 
   it('a missing facility is reported, not thrown', async () => {
