@@ -1,6 +1,7 @@
 // `kubelab lessons test`: the fixture lessons exercise every outcome (pass, fail, skip) against real
 // mini-clusters; then every lesson in lessons/ must self-test green on this machine's driver.
-import { mkdtempSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -33,6 +34,18 @@ async function run(args: string[], lessonsDir: string) {
     process.env.KUBELAB_STATE_DIR = saved.state;
   }
 }
+
+/** The Docker driver needs a reachable daemon and the sandbox image (`kubelab sandbox build`). */
+function dockerDriverUsable(): boolean {
+  if (!existsSync('/var/run/docker.sock')) return false;
+  try {
+    execFileSync('docker', ['image', 'inspect', 'kubelab/sandbox:latest'], { stdio: 'ignore', timeout: 30_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+const withDocker = dockerDriverUsable() ? it : it.skip;
 
 const rowOf = (table: string, lesson: string, exercise: string) => table.split('\n').find((l) => l.startsWith(lesson + ' ') && l.includes(` ${exercise} `));
 
@@ -68,4 +81,23 @@ describe('kubelab lessons test', () => {
     expect(failed).toEqual([]);
     expect(r.code).toBe(0);
   }, 1_200_000);
+
+  withDocker('the Docker driver runs docker lessons (fixture)', async () => {
+    const r = await run(['docker/run-nginx', '--driver', 'docker'], fixtures);
+    expect(rowOf(r.out, 'docker/run-nginx', 'run')).toMatch(/PASSED\s+\d+\.\ds$/);
+    expect(r.code).toBe(0);
+  }, 600_000);
+
+  withDocker('every docker/full lesson in lessons/ self-tests green on the Docker driver', async () => {
+    const lessonsDir = path.join(__dirname, '..', '..', 'lessons');
+    const saved = process.env.KUBELAB_LESSONS_DIR;
+    process.env.KUBELAB_LESSONS_DIR = lessonsDir;
+    const { loadCatalog } = await import('@/lib/lessons');
+    const catalog = await loadCatalog().finally(() => (process.env.KUBELAB_LESSONS_DIR = saved));
+    const keys = catalog.tracks.flatMap((t) => t.lessons).filter((l) => (l.profile === 'docker' || l.profile === 'full') && l.exerciseCount > 0).map((l) => l.key);
+    if (keys.length === 0) return;
+    const r = await run([...keys, '--driver', 'docker', '--jobs', '2'], lessonsDir);
+    expect(r.out.split('\n').filter((l) => / FAILED /.test(l))).toEqual([]);
+    expect(r.code).toBe(0);
+  }, 3_600_000);
 });
