@@ -51,9 +51,9 @@ export interface SubmissionView extends GradeResult {
   lessonCompleted: boolean;
 }
 
-/** Explicit checks: 20 per minute per learner; background checks: 40 per minute. */
+/** Explicit checks: 20 per minute per learner; background checks (every 5 s per open exercise): 120 per minute. */
 const explicitLimit = () => limiter('grade', 20, 60_000);
-const backgroundLimit = () => limiter('grade-background', 40, 60_000);
+const backgroundLimit = () => limiter('grade-background', 120, 60_000);
 
 export async function gradeExercise(req: GradeRequest, deps: GradeDeps, onResult?: (result: CheckResult) => void): Promise<SubmissionView> {
   return (await startGrading(req, deps)).run(onResult);

@@ -3,6 +3,7 @@ import { NextResponse } from 'next/server';
 import { z } from 'zod';
 import { apiError, requireApiUser } from '@/lib/auth/request';
 import { db } from '@/lib/db';
+import { limiter } from '@/lib/security/rate-limit';
 import { revealHint, revealSolution, touchExercise } from '@/lib/submissions';
 import { invalid, jsonBody } from '@/lib/submissions/http';
 import { productionGradeDeps } from '@/lib/submissions/service';
@@ -20,6 +21,8 @@ export async function POST(req: Request) {
   if (guard.error) return guard.error;
   const parsed = bodySchema.safeParse(await jsonBody(req));
   if (!parsed.success) return invalid(parsed.error);
+  const rate = limiter('exercise-help', 60, 60_000).take(guard.user.id);
+  if (!rate.allowed) return apiError(429, 'rate_limited', `too many requests: try again in ${rate.retryAfterSeconds}s`, { 'retry-after': String(rate.retryAfterSeconds) });
   const { lessonKey, exerciseId, action } = parsed.data;
   const definition = productionGradeDeps().definition(lessonKey, exerciseId);
   if (!definition) return apiError(404, 'not_found', `no exercise "${exerciseId}" in lesson ${lessonKey}`);
