@@ -2,7 +2,8 @@
 // GradingProvider bundle and an xterm terminal attached to the learner's real sandbox (local
 // driver, own mini-cluster) through the real TerminalBridge; API requests go to the real route
 // handlers. The learner types the solution in xterm, clicks Check, every check passes (streamed
-// check by check); hints are recorded; the instructor dashboard page then shows the submission.
+// check by check); hints are recorded; a second exercise passes by background checking after the
+// solution was revealed; the instructor dashboard page then shows both.
 import http from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -178,9 +179,27 @@ it('learner types the solution in xterm, Check shows every check passing, the da
     ['create-web', true, 1],
   ]);
 
+  // Second exercise: the solution revealed (recorded), background checking on, no Check click:
+  // the tick marks appear by themselves once the learner's command has taken effect.
+  const scale = page.locator('section.exercise-panel[data-exercise-id="scale-web"]');
+  await scale.locator('button.exercise-solution-button').click();
+  await scale.locator('.exercise-confirm button').first().click();
+  await scale.locator('.exercise-solution').waitFor();
+  await scale.locator('.exercise-watch input').check();
+  await page.locator('.xterm-helper-textarea').focus();
+  await page.keyboard.type('kubectl scale deployment web --replicas=3', { delay: 2 });
+  await page.keyboard.press('Enter');
+  await scale.locator('.exercise-result-pass').waitFor({ timeout: 90_000 });
+  expect(await scale.locator('.exercise-solved-with-help').textContent()).toBe('Solved with the solution shown');
+  const progress = await db.lessonProgress.findUniqueOrThrow({ where: { userId_lessonKey: { userId: learner.id, lessonKey } } });
+  expect(progress.status).toBe('completed');
+
   const teacher = await (await contextFor(instructor)).newPage();
   await teacher.goto(`${base}/instructor?lesson=${encodeURIComponent(lessonKey)}`);
   const row = teacher.locator(`tr[data-learner="panel-learner@example.com"][data-exercise="create-web"]`);
   expect(await row.getAttribute('data-status')).toBe('passed');
   expect(await row.locator('td').nth(4).textContent()).toBe('2');
+  const scaled = teacher.locator(`tr[data-learner="panel-learner@example.com"][data-exercise="scale-web"]`);
+  expect(await scaled.getAttribute('data-status')).toBe('passed_with_help');
+  expect(await scaled.locator('td').nth(5).textContent()).toBe('0 + solution');
 }, 300_000);
