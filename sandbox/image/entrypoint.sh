@@ -33,8 +33,14 @@ fi
 if [ "$profile" = kubernetes ] || [ "$profile" = full ]; then
   [ -x /opt/kubelab/bin/node ] || fail "the mini-cluster is not mounted into this sandbox"
   mkdir -p /var/lib/kubelab/cluster /root/.kube
-  (cd /root && exec /opt/kubelab/bin/node /opt/kubelab/app/sandbox/image/cluster-up.js --host 127.0.0.1 --port 6443 \
-     --data /var/lib/kubelab/cluster --kubeconfig /root/.kube/config ${KUBELAB_CLUSTER_ARGS:-}) >/var/log/kubelab/cluster.log 2>&1 &
+  if [ "$profile" = full ]; then
+    export KUBELAB_POD_RUNTIME=docker
+    # Pods' network namespaces are held by a tiny image made from this machine's `sleep` (no pause image needed).
+    docker image inspect kubelab/pod-holder:latest >/dev/null 2>&1 || \
+      tar -C / -chf - usr/bin/sleep usr/lib/x86_64-linux-gnu/libc.so.6 lib64/ld-linux-x86-64.so.2 | \
+        docker import -c 'CMD ["/usr/bin/sleep","infinity"]' - kubelab/pod-holder:latest >/dev/null
+  fi
+  (cd /root && exec /opt/kubelab/bin/node /opt/kubelab/app/sandbox/image/cluster-up.js) >/var/log/kubelab/cluster.log 2>&1 &
   for _ in $(seq 1 600); do
     [ -s /root/.kube/config ] && kubectl get --raw /readyz >/dev/null 2>&1 && break
     sleep 0.1
