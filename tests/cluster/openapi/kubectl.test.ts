@@ -62,7 +62,7 @@ maybe('kubectl with our OpenAPI v3', () => {
 
   const kubectl = (...args: string[]) =>
     new Promise<{ code: number; out: string }>((resolve) =>
-      execFile(KUBECTL, [`--server=http://127.0.0.1:${port}`, ...args], { env: { HOME: home, PATH: process.env.PATH } }, (err, stdout, stderr) => resolve({ code: err ? Number(err.code ?? 1) : 0, out: stdout + stderr })),
+      execFile(KUBECTL, [`--server=http://127.0.0.1:${port}`, ...args], { env: { NODE_ENV: 'test', HOME: home, PATH: process.env.PATH ?? '' }, encoding: 'utf8' }, (err, stdout, stderr) => resolve({ code: err ? Number(err.code ?? 1) : 0, out: stdout + stderr })),
     );
 
   test('kubectl explain prints field documentation', async () => {

@@ -41,7 +41,7 @@ maybe('kubectl get renders our Tables', () => {
 
   const kubectl = (...args: string[]) =>
     new Promise<string>((resolve, reject) =>
-      execFile(KUBECTL, [`--server=http://127.0.0.1:${port}`, '-n', 'default', ...args], { env: { HOME: home, PATH: process.env.PATH } }, (err, stdout, stderr) => (err ? reject(new Error(stderr)) : resolve(stdout))),
+      execFile(KUBECTL, [`--server=http://127.0.0.1:${port}`, '-n', 'default', ...args], { env: { NODE_ENV: 'test', HOME: home, PATH: process.env.PATH ?? '' }, encoding: 'utf8' }, (err, stdout, stderr) => (err ? reject(new Error(stderr)) : resolve(stdout))),
     );
 
   test('default columns', async () => {
