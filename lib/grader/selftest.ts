@@ -77,7 +77,9 @@ export async function selfTestExercise(ex: SelfTestExercise, opts: SelfTestOptio
   } catch (err) {
     return done('failed', err instanceof Error ? err.message : String(err));
   } finally {
-    await opts.driver.stop(id).catch(() => undefined);
+    // A self-test sandbox is thrown away entirely (drivers that keep learners' work have reset()).
+    const driver = opts.driver as SandboxDriver & { reset?: (id: string) => Promise<void> };
+    await (driver.reset ? driver.reset(id) : driver.stop(id)).catch(() => undefined);
   }
 }
 
