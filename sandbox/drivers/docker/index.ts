@@ -280,6 +280,15 @@ export class DockerDriver implements SandboxDriver {
     return r;
   }
 
+  /** The sandbox container's address on its own network (the web-ports proxy connects there). */
+  async portTarget(id: string): Promise<string> {
+    const info = await this.inspect(this.containerName(id));
+    if (!info?.State.Running) throw new SandboxError('not_found', `sandbox ${id} is not running: start it from a lesson first`);
+    const ip = Object.values(info.NetworkSettings.Networks ?? {})[0]?.IPAddress;
+    if (!ip) throw new SandboxError('unavailable', `sandbox ${id} has no network address`);
+    return ip;
+  }
+
   /** Stops the sandbox; its volumes (inner Docker data, cluster state, home) are kept for the next start. */
   async stop(id: string): Promise<void> {
     for (const p of this.ptys.get(id) ?? []) p.dispose();

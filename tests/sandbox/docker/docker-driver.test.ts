@@ -1,5 +1,6 @@
 // A learner's Docker sandbox end to end: their own Docker daemon pulling from the offline mirror,
 // a published port, reattaching after an app restart, and work kept across stop/start.
+import { proxySandboxPort } from '@/sandbox/drivers/docker/ports';
 import { describeDocker, dockerCli, ensureTestImages, expectOk, testDriver, uniqueId, waitFor } from './helpers';
 
 jest.setTimeout(20 * 60_000);
@@ -27,6 +28,20 @@ describeDocker('docker driver: one learner sandbox', () => {
     expect(page).toContain('Welcome to nginx!');
     // The image came from the mirror through the inner daemon, which has its own image store.
     expect(expectOk(await driver.exec(id, "docker images --format '{{.Repository}}:{{.Tag}}'"), 'docker images').stdout).toContain('nginx:latest');
+  });
+
+  it("opens the learner's published port through the web-ports proxy, only for their own running sandbox", async () => {
+    const get = (port: number, path: string, sandbox = id) => proxySandboxPort(driver, sandbox, port, path, new Request(`http://localhost/api/sandbox-ports/${port}${path}`, { headers: { cookie: 'next-auth.session-token=secret' } }));
+    const ok = await get(8080, '/');
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toContain('Welcome to nginx!');
+    const missing = await get(8080, '/nope?x=1');
+    expect(missing.status).toBe(404);
+    const closed = await get(9999, '/');
+    expect(closed.status).toBe(502);
+    expect(((await closed.json()) as { error: { message: string } }).error.message).toMatch(/nothing is listening on port 9999/);
+    const other = await get(8080, '/', 'not-a-running-sandbox');
+    expect(other.status).toBe(409);
   });
 
   it('passes exit codes and stderr through exec, and refuses unknown tags like Docker does', async () => {
