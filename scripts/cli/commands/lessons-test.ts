@@ -1,5 +1,6 @@
 // `kubelab lessons test [lesson...] [--driver local|docker]`: every exercise, in a fresh sandbox:
 // setup, checks must FAIL, solution, checks must PASS. Prints a table; exit 1 on any failure.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { SandboxDriver, SandboxProfileName } from '../../../sandbox/driver';
@@ -92,6 +93,10 @@ async function makeDriver(name: string): Promise<SandboxDriver> {
   }
   const { LocalDriver } = require('../../../sandbox/drivers/local') as typeof import('../../../sandbox/drivers/local');
   const timeScale = process.env.KUBELAB_CLUSTER_TIMESCALE ? Number(process.env.KUBELAB_CLUSTER_TIMESCALE) : 0.05;
-  return new LocalDriver({ stateDir, clusterTimeScale: timeScale });
+  // Local sandboxes are directories (home, cluster data): a scratch state dir, removed afterwards.
+  mkdirSync(stateDir, { recursive: true });
+  const scratch = mkdtempSync(path.join(stateDir, 'run-'));
+  const driver = new LocalDriver({ stateDir: scratch, clusterTimeScale: timeScale });
+  return Object.assign(driver, { close: async () => rmSync(scratch, { recursive: true, force: true }) });
   /* eslint-enable @typescript-eslint/no-require-imports */
 }
