@@ -20,7 +20,15 @@ async function main() {
     runtime,
   });
   console.log(`mini-cluster at ${cluster.url} (${runtime ? 'docker' : 'simulated'} runtime)`);
+  let proxy;
+  if (runtime) {
+    // Services for real pods: ClusterIPs, NodePorts and cluster DNS inside this sandbox.
+    const { ServiceProxy } = require('../cluster/kubelet/runtimes/docker/service-proxy.ts');
+    proxy = new ServiceProxy(cluster.ctx.store);
+    await proxy.start();
+  }
   const stop = async () => {
+    proxy?.close();
     await cluster.stop();
     process.exit(0);
   };

@@ -46,6 +46,21 @@ describeDocker('docker driver: kubernetes with real pods', () => {
     expect(expectOk(await kubectl('get pods'), 'get pods').stdout).toMatch(new RegExp(`${pod}\\s+1/1\\s+Running\\s+1 \\(`));
   });
 
+  it('a NodePort service answers from the sandbox shell (NodePort and ClusterIP) and by DNS name from a pod', async () => {
+    expectOk(await kubectl('expose deployment web --port=80 --type=NodePort'), 'expose');
+    const ip = expectOk(await kubectl("get svc web -o jsonpath='{.spec.clusterIP}'"), 'cluster ip').stdout.trim();
+    const nodePort = expectOk(await kubectl("get svc web -o jsonpath='{.spec.ports[0].nodePort}'"), 'node port').stdout.trim();
+    const page = (cmd: string) => waitFor(cmd, async () => {
+      const r = await driver.exec(id, cmd, { timeoutMs: 30_000 });
+      return r.stdout.includes('Welcome to nginx!') && r.stdout;
+    }, 60_000);
+    await page(`curl -s -m 3 http://localhost:${nodePort}/`);
+    await page(`curl -s -m 3 http://${ip}/`);
+    const pod = expectOk(await kubectl("get pods -l app=web -o jsonpath='{.items[1].metadata.name}'"), 'pod name').stdout.trim();
+    await page(`kubectl exec ${pod} -- curl -s -m 5 http://web.default.svc.cluster.local/`);
+    await page(`kubectl exec ${pod} -- curl -s -m 5 http://web/`);
+  });
+
   it('an image tag the mirror lacks fails with ErrImagePull / ImagePullBackOff and the containerd message', async () => {
     expectOk(await kubectl('run bad --image=nginx:1.17.23'), 'run bad');
     const reason = await waitFor('the pull failure', async () => {
