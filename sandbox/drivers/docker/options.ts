@@ -14,7 +14,7 @@ const envSchema = z.object({
   KUBELAB_SANDBOX_MEMORY: z.string().regex(/^\d+[kmg]?$/i, 'a size such as 1536m or 2g').default('1536m'),
   KUBELAB_SANDBOX_CPUS: z.coerce.number().positive().max(64).default(1),
   KUBELAB_SANDBOX_PIDS: z.coerce.number().int().min(64).default(2048),
-  /** Upper bound for the learner's inner Docker data (checked, since extfs cannot enforce quotas). */
+  /** Intended bound for the inner Docker data; NOT enforced yet (overlay2 on extfs has no project quotas). */
   KUBELAB_SANDBOX_DISK: z.string().regex(/^\d+[kmg]?$/i, 'a size such as 10g').default('10g'),
   KUBELAB_SANDBOX_CAP_ADD: list('ALL'),
   KUBELAB_SANDBOX_CAP_DROP: list('SYS_RESOURCE'),

@@ -89,6 +89,7 @@ export class ServiceProxy {
     const ips = new Set<string>();
     for (const svc of this.store.list(SERVICES).items as Array<KubeObject & { spec?: { clusterIP?: string; ports?: ServicePort[]; type?: string } }>) {
       const ns = svc.metadata.namespace ?? 'default';
+      const name = svc.metadata.name ?? '';
       const ip = svc.spec?.clusterIP;
       const isDns = ns === 'kube-system' && svc.metadata.name === 'kube-dns';
       if (ip && ip !== 'None') ips.add(ip);
@@ -106,12 +107,12 @@ export class ServiceProxy {
           const key = `${ip}:${p.port}`;
           wanted.add(key);
           await this.addAddress(ip);
-          await this.listen(key, ip, p.port, ns, svc.metadata.name, p.name);
+          await this.listen(key, ip, p.port, ns, name, p.name);
         }
         if (p.nodePort) {
           const key = `0.0.0.0:${p.nodePort}`;
           wanted.add(key);
-          await this.listen(key, '0.0.0.0', p.nodePort, ns, svc.metadata.name, p.name);
+          await this.listen(key, '0.0.0.0', p.nodePort, ns, name, p.name);
         }
       }
     }
