@@ -87,6 +87,8 @@ export class SandboxManager {
 
   async shutdown(): Promise<void> {
     if (this.idleTimer) clearInterval(this.idleTimer);
+    // Sandboxes that live outside this process (docker driver) keep running; the next app start reattaches.
+    if ((this.driver as { outlivesProcess?: boolean }).outlivesProcess) return;
     for (const info of await this.driver.list()) if (info.state === 'running') await this.driver.stop(info.id);
   }
 }

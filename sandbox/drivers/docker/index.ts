@@ -43,6 +43,8 @@ const volumesOf = (slot: string): Volumes => ({ docker: `${slot}-docker`, home: 
 
 export class DockerDriver implements SandboxDriver {
   readonly name = 'docker';
+  /** Sandboxes keep running when the app stops (SandboxManager.shutdown leaves them alone). */
+  readonly outlivesProcess = true;
   readonly docker: Docker;
   readonly settings: DockerSandboxOptions;
   private readonly records: RecordStore;
