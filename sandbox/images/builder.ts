@@ -3,7 +3,7 @@
 // recipe changes; pushes of unchanged images only confirm layers the mirror already has.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
@@ -32,12 +32,13 @@ export interface BuildReport {
   durationMs: number;
 }
 
-export function recipeHash(recipe: ImageRecipe, tag: string): string {
+/** Hash of everything an image is built from; `baseId` (the base image's id) makes a new base rebuild all. */
+export function recipeHash(recipe: ImageRecipe, tag: string, baseId = ''): string {
   const files = recipe.steps.flatMap((s) => Object.keys(supportFiles).filter((f) => s.includes(f)).map((f) => supportFiles[f]));
-  return createHash('sha256').update(JSON.stringify([BASE_IMAGE, recipe.packages, recipe.steps, tag, files])).digest('hex').slice(0, 16);
+  return createHash('sha256').update(JSON.stringify([BASE_IMAGE, baseId, recipe.packages, recipe.steps, tag, files])).digest('hex').slice(0, 16);
 }
 
-export function dockerfileFor(recipe: ImageRecipe, tag: string): string {
+export function dockerfileFor(recipe: ImageRecipe, tag: string, baseId = ''): string {
   const lines = [`FROM ${BASE_IMAGE}`];
   if (recipe.packages.length) {
     lines.push(
@@ -45,7 +46,7 @@ export function dockerfileFor(recipe: ImageRecipe, tag: string): string {
     );
   }
   lines.push(...recipe.steps.map((s) => s.replaceAll('{{TAG}}', tag)));
-  lines.push(`LABEL ${RECIPE_LABEL}=${recipeHash(recipe, tag)} org.opencontainers.image.description="${recipe.description.replace(/"/g, "'")}"`);
+  lines.push(`LABEL ${RECIPE_LABEL}=${recipeHash(recipe, tag, baseId)} org.opencontainers.image.description="${recipe.description.replace(/"/g, "'")}"`);
   return lines.join('\n') + '\n';
 }
 
@@ -87,6 +88,12 @@ export async function ensureBaseImage(docker: Docker, stateDir: string, log: (li
   mkdirSync(path.dirname(work), { recursive: true });
   log(`base: debootstrap bookworm (about a minute) ...`);
   await run('debootstrap', ['--variant=minbase', '--include=ca-certificates,procps,iproute2,iputils-ping,less,netbase', 'bookworm', work, DEBIAN_MIRROR], log);
+  // Package caches, lists and docs only make every image (and every learner's pull) bigger.
+  for (const dir of ['var/cache/apt/archives', 'var/lib/apt/lists', 'usr/share/doc', 'usr/share/man', 'usr/share/info']) {
+    rmSync(path.join(work, dir), { recursive: true, force: true });
+    mkdirSync(path.join(work, dir), { recursive: true });
+  }
+  mkdirSync(path.join(work, 'var/cache/apt/archives/partial'), { recursive: true });
   log(`base: importing ${BASE_IMAGE}`);
   await run('sh', ['-c', `tar -C '${work}' -c . | docker import --change 'CMD ["bash"]' --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' - ${BASE_IMAGE}`], log);
   rmSync(work, { recursive: true, force: true });
@@ -103,10 +110,10 @@ function followProgress(docker: Docker, stream: NodeJS.ReadableStream): Promise<
   });
 }
 
-async function buildOne(docker: Docker, recipe: ImageRecipe, tag: string): Promise<void> {
+async function buildOne(docker: Docker, recipe: ImageRecipe, tag: string, baseId: string): Promise<void> {
   const context = mkdtempSync(path.join(os.tmpdir(), 'kubelab-image-'));
   try {
-    writeFileSync(path.join(context, 'Dockerfile'), dockerfileFor(recipe, tag));
+    writeFileSync(path.join(context, 'Dockerfile'), dockerfileFor(recipe, tag, baseId));
     for (const [name, content] of Object.entries(supportFiles)) writeFileSync(path.join(context, name), content);
     const stream = await docker.buildImage({ context, src: ['Dockerfile', ...Object.keys(supportFiles)] }, { t: `${recipe.repository}:${tag}`, rm: true, forcerm: true });
     await followProgress(docker, stream);
@@ -133,7 +140,45 @@ async function mirrorIsCurrent(docker: Docker, registryUrl: string, target: stri
   }
 }
 
+/** One build at a time per state directory (parallel test workers, a CLI build during `npm start`). */
+async function withBuildLock<T>(stateDir: string, log: (line: string) => void, fn: () => Promise<T>): Promise<T> {
+  mkdirSync(stateDir, { recursive: true });
+  const lock = path.join(stateDir, 'images.lock');
+  let told = false;
+  for (;;) {
+    try {
+      writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      break;
+    } catch {
+      const holder = Number(readFileSync(lock, 'utf8') || 0);
+      let alive = false;
+      try {
+        if (holder > 0) process.kill(holder, 0);
+        alive = holder > 0;
+      } catch {
+        alive = false;
+      }
+      if (!alive) {
+        rmSync(lock, { force: true });
+        continue;
+      }
+      if (!told) log(`waiting for another image build (pid ${holder}) to finish ...`);
+      told = true;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
 export async function buildImages(opts: BuildOptions): Promise<BuildReport> {
+  return withBuildLock(opts.stateDir, opts.log ?? (() => undefined), () => buildImagesLocked(opts));
+}
+
+async function buildImagesLocked(opts: BuildOptions): Promise<BuildReport> {
   const started = Date.now();
   const docker = opts.docker ?? new Docker();
   const log = opts.log ?? (() => undefined);
@@ -142,6 +187,7 @@ export async function buildImages(opts: BuildOptions): Promise<BuildReport> {
   });
   const report: BuildReport = { built: [], upToDate: [], pushed: [], registry: '', durationMs: 0 };
   if (await ensureBaseImage(docker, opts.stateDir, log)) report.built.push(BASE_IMAGE);
+  const baseId = (await docker.getImage(BASE_IMAGE).inspect()).Id;
 
   // The sandbox image is built like the lesson images but stays on this host (it is not pulled by learners).
   // `only` names repositories (every tag) or `repository:tag` (that tag).
@@ -155,12 +201,12 @@ export async function buildImages(opts: BuildOptions): Promise<BuildReport> {
     for (const tag of recipe.tags) {
       const ref = `${recipe.repository}:${tag}`;
       done++;
-      if ((await imageLabel(docker, ref)) === recipeHash(recipe, tag)) {
+      if ((await imageLabel(docker, ref)) === recipeHash(recipe, tag, baseId)) {
         report.upToDate.push(ref);
         continue;
       }
       log(`[${done}/${total}] building ${ref}`);
-      await buildOne(docker, recipe, tag);
+      await buildOne(docker, recipe, tag, baseId);
       report.built.push(ref);
     }
   }

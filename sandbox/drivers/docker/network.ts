@@ -33,7 +33,11 @@ async function freeSubnet(docker: Docker): Promise<{ Subnet: string; Gateway: st
   const size = 2 ** (32 - Number(bits));
   const used = new Set<number>();
   for (const n of await docker.listNetworks()) for (const c of n.IPAM?.Config ?? []) if (c.Subnet) used.add(ipToInt(c.Subnet.split('/')[0]));
-  for (let offset = 0; offset < size; offset += 16) {
+  // Start at a random /28 so that sandboxes created at the same moment rarely pick the same one.
+  const slots = size / 16;
+  const first = Math.floor(Math.random() * slots);
+  for (let k = 0; k < slots; k++) {
+    const offset = ((first + k) % slots) * 16;
     if (!used.has(start + offset)) return { Subnet: `${intToIp(start + offset)}/28`, Gateway: intToIp(start + offset + 1) };
   }
   throw new Error(`no free sandbox subnet left in ${SUBNET_POOL} (set KUBELAB_SANDBOX_SUBNET_POOL to a larger range)`);
@@ -61,7 +65,11 @@ export async function ensureNetwork(docker: Docker, name: string, labels: Record
       });
     } catch (err) {
       if ((err as { statusCode?: number }).statusCode === 409) return docker.getNetwork(name);
-      if (attempt < 5 && /overlap/i.test(String((err as Error).message))) continue;
+      if (attempt < 8 && /overlap/i.test(String((err as Error).message))) {
+        // The other creation holds the pool before it is listed: wait a moment before looking again.
+        await new Promise((r) => setTimeout(r, 100 + Math.random() * 300));
+        continue;
+      }
       throw err;
     }
   }
