@@ -169,7 +169,7 @@ export class DockerDriver implements SandboxDriver {
       info.message = err instanceof Error ? err.message : String(err);
       return info;
     }
-    if (this.settings.warmPool > 0) void this.fillPool();
+    if (this.settings.warmPool > 0) void this.fillPool().catch(() => undefined);
 
     const info = this.info(record, await this.inspect(this.containerName(spec.id)));
     for (const command of spec.setup) {
