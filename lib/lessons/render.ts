@@ -305,12 +305,21 @@ function rehypeLinks(assetBase: string, lang: Language) {
   };
 }
 
+/** The page shows the frontmatter title as its one h1; a body that opens with its own h1 would repeat it. */
+function remarkDropLeadingTitle() {
+  return (tree: MdastRoot) => {
+    const first = tree.children[0];
+    if (first?.type === 'heading' && first.depth === 1) tree.children.shift();
+  };
+}
+
 export async function renderLessonBody(markdown: string, opts: BodyOptions & { assetBase: string }): Promise<RenderedBody> {
   const state: State = { opts, placed: [], issues: [] };
   const commands: string[] = [];
   const lang = opts.lang ?? 'en';
   const hl = await highlighter();
   const file = await markdownProcessor(state)
+    .use(remarkDropLeadingTitle)
     .use(remarkRehype)
     .use(rehypeKeepCodeMeta)
     .use(rehypeSanitize, sanitizeSchema)

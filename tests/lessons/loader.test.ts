@@ -171,4 +171,12 @@ describe('command blocks', () => {
     expect(r.html).toContain('code-block-static');
     expect(r.html).toContain('shiki');
   });
+
+  it('drops an opening h1 (the page shows the title) but keeps later headings', async () => {
+    const r = await renderLessonBody('# Lesson title\n\nIntro.\n\n## Part one\n\n# Another h1\n', { assetBase: '/x', lineOffset: 1 });
+    expect(r.html).not.toContain('Lesson title');
+    expect(r.html).toContain('Intro.');
+    expect(r.html).toMatch(/<h2[^>]*>.*Part one/);
+    expect(r.html).toMatch(/<h1[^>]*>.*Another h1/);
+  });
 });

@@ -1,0 +1,102 @@
+// Takes the README screenshots from the real product: production server (server.ts), the real
+// lessons, a local sandbox, Debian chromium through playwright-core.
+// Usage: npx tsx tests/e2e/platform-screenshots.ts [outDir=docs/screenshots]
+// Needs a current production build (`npx next build`).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { encode } from 'next-auth/jwt';
+import { chromium, type Page } from 'playwright-core';
+import { createUser } from '../../lib/auth/users';
+import { createDb } from '../../lib/db';
+import { prepareDatabase } from '../../lib/db/prepare';
+import { LANGUAGE_COOKIE } from '../../lib/i18n/negotiate';
+import { buildIsStale } from '../../scripts/cli/commands/start';
+
+const root = path.join(__dirname, '..', '..');
+const outDir = path.resolve(process.argv[2] ?? path.join(root, 'docs', 'screenshots'));
+const LESSON = '/lessons/kubernetes/architecture';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+async function freePort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as net.AddressInfo).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+async function typeInTerminal(page: Page, command: string, expect: RegExp): Promise<void> {
+  const input = page.locator('.xterm-helper-textarea');
+  await input.waitFor({ state: 'attached', timeout: 60_000 });
+  await page.waitForFunction(() => /[$#]\s*$/m.test(Array.from(document.querySelectorAll('.xterm-rows > div'), (r) => r.textContent ?? '').join('\n')), undefined, { timeout: 120_000 });
+  await input.focus();
+  await page.keyboard.type(command, { delay: 5 });
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((source) => new RegExp(source, 'm').test(Array.from(document.querySelectorAll('.xterm-rows > div'), (r) => (r.textContent ?? '').replace(/\u00a0/g, ' ')).join('\n')), expect.source, { timeout: 120_000 });
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(path.join(root, '.next', 'BUILD_ID'))) throw new Error('no production build: run `npx next build` first');
+  if (buildIsStale()) console.warn('note: sources are newer than the production build; the screenshots show the build');
+  mkdirSync(outDir, { recursive: true });
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'kubelab-screenshots-'));
+  const url = `file:${path.join(tmp, 'shots.db')}`;
+  await prepareDatabase(() => undefined, url);
+  const db = createDb(url);
+  const user = await createUser(db, { name: 'Ada Learner', email: 'ada@example.com', password: 'screenshot-password-1' });
+  await db.$disconnect();
+  const secret = 'screenshots-secret-0123456789abcdef';
+  const token = await encode({ token: { uid: user.id, role: user.role, email: user.email, name: user.name }, secret });
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  let log = '';
+  const server: ChildProcess = spawn(process.execPath, [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'server.ts'], {
+    cwd: root,
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: url, NEXTAUTH_SECRET: secret, NEXTAUTH_URL: base, KUBELAB_STATE_DIR: path.join(tmp, 'state'), KUBELAB_SANDBOX_DRIVER: 'local', KUBELAB_CLUSTER_TIMESCALE: '0.05' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  server.stdout!.on('data', (d) => (log += d));
+  server.stderr!.on('data', (d) => (log += d));
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  try {
+    const until = Date.now() + 120_000;
+    while (!/ready on/.test(log)) {
+      if (server.exitCode !== null || Date.now() > until) throw new Error(`server did not start:\n${log.slice(-2000)}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    for (const lang of ['en', 'ko'] as const) {
+      const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1, locale: lang === 'ko' ? 'ko-KR' : 'en-US' });
+      await context.addCookies([
+        { name: 'next-auth.session-token', value: token, url: base },
+        { name: LANGUAGE_COOKIE, value: lang, url: base },
+      ]);
+      const page = await context.newPage();
+      await page.goto(base);
+      await page.waitForLoadState('networkidle');
+      await page.screenshot({ path: path.join(outDir, `catalog-${lang}.png`) });
+      await page.goto(base + LESSON);
+      await page.locator('#lesson-title').waitFor({ timeout: 60_000 });
+      await typeInTerminal(page, 'kubectl get nodes', /w3-k8s/);
+      await page.waitForTimeout(500);
+      await page.screenshot({ path: path.join(outDir, `lesson-${lang}.png`) });
+      await context.close();
+      console.log(`wrote ${path.join(outDir, `catalog-${lang}.png`)} and lesson-${lang}.png`);
+    }
+  } finally {
+    await browser.close();
+    server.kill('SIGTERM');
+    await new Promise((r) => (server.exitCode !== null ? r(null) : server.once('exit', r)));
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
