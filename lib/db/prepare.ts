@@ -45,6 +45,8 @@ export async function prepareDatabase(log: (line: string) => void, url = databas
   const target = provider === 'sqlite' ? sqliteFilePath(url) : url;
   const migrateStamp = stamp(`migrations-${hash([target]).slice(0, 12)}`, hash(migrations));
   if (provider === 'sqlite' && migrateStamp.fresh && existsSync(target)) return;
+  // SQLite creates the file but not its folder: a DATABASE_URL in a new directory must still work.
+  if (provider === 'sqlite') mkdirSync(path.dirname(target), { recursive: true });
   log(`database: applying migrations to ${provider === 'sqlite' ? target : provider}`);
   runPrisma(['migrate', 'deploy'], url);
   migrateStamp.save();
