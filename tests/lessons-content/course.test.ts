@@ -1,7 +1,7 @@
 // Content checks over the real course in lessons/: it validates, every lesson exists in both
 // languages, there are enough hands-on lessons, and every exercise can be graded and solved.
 import path from 'node:path';
-import { describeErrors, getExerciseDefinition, loadCatalog, checkLessons } from '@/lib/lessons';
+import { checkLessons, describeErrors, getExerciseDefinition, loadCatalog, loadLesson } from '@/lib/lessons';
 
 jest.setTimeout(120_000);
 
@@ -44,7 +44,7 @@ test('every exercise has at least one check and one solution command', async () 
   let exercises = 0;
   for (const track of catalog.tracks) {
     for (const l of track.lessons) {
-      const lesson = await import('@/lib/lessons').then((m) => m.loadLesson(l.track, l.slug, 'en'));
+      const lesson = await loadLesson(l.track, l.slug, 'en');
       if (!lesson.ok) {
         problems.push(`${l.key}: ${describeErrors(lesson.errors)}`);
         continue;
