@@ -51,6 +51,15 @@ function stripServerFields(obj: KubeObject, info: ResourceInfo): void {
   if (info.subresources.some((s) => s.name === 'status') && info.kind !== 'Service') delete obj.status;
 }
 
+/** ObjectMeta's maps and lists are `omitempty` in Go: an empty one is not stored (e.g. the `annotations: {}` kubectl diff/apply patches send). */
+function dropEmptyMetadata(obj: KubeObject): void {
+  const m = obj.metadata as Record<string, unknown>;
+  for (const k of ['labels', 'annotations', 'finalizers', 'ownerReferences']) {
+    const v = m[k];
+    if (v !== undefined && (v === null || (Array.isArray(v) ? v.length === 0 : typeof v === 'object' && Object.keys(v as object).length === 0))) delete m[k];
+  }
+}
+
 export function createObject(ctx: ClusterContext, info: ResourceInfo, input: KubeObject, opts: WriteOptions): KubeObject {
   const obj = structuredClone(input);
   // Like the etcd3 storage layer: a (parseable) resourceVersion on create is refused with a 500
@@ -63,6 +72,7 @@ export function createObject(ctx: ClusterContext, info: ResourceInfo, input: Kub
   }
   const managedFields = obj.metadata.managedFields;
   stripServerFields(obj, info);
+  dropEmptyMetadata(obj);
   if (opts.managedFieldsDone) obj.metadata.managedFields = managedFields;
   if (!info.namespaced) delete obj.metadata.namespace;
   if (!obj.metadata.name && obj.metadata.generateName) {
@@ -92,6 +102,7 @@ export function createObject(ctx: ClusterContext, info: ResourceInfo, input: Kub
  */
 export function updateObject(ctx: ClusterContext, info: ResourceInfo, current: KubeObject, input: KubeObject, opts: WriteOptions & { subresource?: 'status' }): KubeObject {
   const next = structuredClone(input);
+  dropEmptyMetadata(next);
   const m = next.metadata;
   if (m.name !== undefined && m.name !== current.metadata.name) throw badRequest(`the name of the object (${m.name}) does not match the name on the URL (${current.metadata.name})`);
   if (info.namespaced && m.namespace !== undefined && m.namespace !== '' && m.namespace !== current.metadata.namespace) throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
