@@ -58,7 +58,7 @@ describe('local driver', () => {
     shell.onData((d) => (out += d));
     const exited = new Promise<number>((resolve) => shell.onExit(resolve));
     shell.write('echo hello-$((6*7)); tty\r');
-    for (let i = 0; i < 200 && !/hello-42/.test(out); i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 500 && !(/hello-42/.test(out) && /\/dev\/pts\/\d+/.test(out)); i++) await new Promise((r) => setTimeout(r, 20));
     expect(out).toContain('hello-42');
     expect(out).toMatch(/\/dev\/pts\/\d+/);
     await driver.stop('pty');
