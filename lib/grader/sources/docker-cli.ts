@@ -10,7 +10,8 @@ export function dockerReaderViaCli(runner: SandboxRunner): DockerReader {
   async function json<T>(command: string, what: string): Promise<T | undefined> {
     const r = await runner.exec(command, { timeoutMs: TIMEOUT_MS });
     if (r.exitCode === 3) return undefined;
-    if (r.exitCode !== 0) throw new Error(`Docker: ${what}: ${(r.stderr || r.stdout).trim() || `exit code ${r.exitCode}`}`);
+    // `inspect` prints an empty JSON list before its error; the learner only needs the error.
+    if (r.exitCode !== 0) throw new Error(`Docker: ${what}: ${(r.stderr || r.stdout).trim().replace(/^\[\]\s*/, '') || `exit code ${r.exitCode}`}`);
     try {
       return JSON.parse(r.stdout) as T;
     } catch {
@@ -23,7 +24,7 @@ export function dockerReaderViaCli(runner: SandboxRunner): DockerReader {
     },
     async image(name) {
       const q = shellQuote(name);
-      const info = await json<Omit<DockerImage, 'history'>[]>(missingIs3(`docker image inspect ${q}`, 'no such image'), `inspecting image ${name}`);
+      const info = await json<Omit<DockerImage, 'history'>[]>(missingIs3(`docker image inspect ${q}`, MISSING.image), `inspecting image ${name}`);
       if (!info?.[0]) return undefined;
       const r = await runner.exec(`docker history --no-trunc --format '{{json .}}' ${q}`, { timeoutMs: TIMEOUT_MS });
       if (r.exitCode !== 0) throw new Error(`Docker: reading the history of ${name}: ${r.stderr.trim() || `exit code ${r.exitCode}`}`);
@@ -34,17 +35,29 @@ export function dockerReaderViaCli(runner: SandboxRunner): DockerReader {
       return { ...info[0], history };
     },
     async volumeExists(name) {
-      const r = await runner.exec(`docker volume inspect ${shellQuote(name)} >/dev/null 2>&1`, { timeoutMs: TIMEOUT_MS });
-      return r.exitCode === 0;
+      // Only "no such volume" means absent: an unreachable daemon must not pass `exists: false`.
+      return (await json<unknown[]>(missingIs3(`docker volume inspect ${shellQuote(name)}`, MISSING.volume), `inspecting volume ${name}`)) !== undefined;
     },
     async network(name) {
-      const nets = await json<DockerNetwork[]>(missingIs3(`docker network inspect ${shellQuote(name)}`, 'not found'), `inspecting network ${name}`);
+      const nets = await json<DockerNetwork[]>(missingIs3(`docker network inspect ${shellQuote(name)}`, MISSING.network), `inspecting network ${name}`);
       return nets?.[0];
     },
   };
 }
 
+/**
+ * How the docker CLI says an object is missing (extended regular expressions, case-insensitive).
+ * The wording depends on the CLI version, not only the daemon's: the Debian 20.10 client inside
+ * the sandbox prints "Error: No such network: X" where newer clients relay the daemon's
+ * "Error response from daemon: network X not found".
+ */
+export const MISSING = {
+  image: 'no such image',
+  volume: 'no such volume',
+  network: 'no such network|network .* not found',
+} as const;
+
 /** Runs `command`; exit code 3 when its error says the object is missing, its own error otherwise. */
 function missingIs3(command: string, missing: string): string {
-  return `out=$(${command} 2>&1) && printf '%s' "$out" || { printf '%s' "$out" | grep -qi ${shellQuote(missing)} && exit 3; printf '%s' "$out" >&2; exit 1; }`;
+  return `out=$(${command} 2>&1) && printf '%s' "$out" || { printf '%s' "$out" | grep -Eqi ${shellQuote(missing)} && exit 3; printf '%s' "$out" >&2; exit 1; }`;
 }
