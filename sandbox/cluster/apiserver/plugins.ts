@@ -1,9 +1,9 @@
 // The modules written alongside the API server: server-side tables, OpenAPI documents and the
 // unknown-field check, and protobuf decoding. Kept behind small interfaces so the REST code only
-// depends on what it uses.
+// depends on what it uses. Protobuf decoding (protobufjs and the upstream .proto files) loads on the
+// first protobuf body, so a cluster nobody sends one to never pays for it.
 import type { KubeObject, ResourceRef } from '../store/types';
 import * as openapi from './openapi';
-import * as protobuf from './protobuf';
 import * as tables from './tables';
 
 export interface TablesModule {
@@ -31,6 +31,9 @@ export function openapiModule(): OpenApiModule | undefined {
   return openapi;
 }
 
+let protobuf: ProtobufModule | undefined;
 export function protobufModule(): ProtobufModule | undefined {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  protobuf ??= require('./protobuf') as typeof import('./protobuf');
   return protobuf;
 }
