@@ -29,6 +29,16 @@ export interface SandboxInfo {
   kubeconfigPath?: string;
   /** Where the grader reaches the sandbox's Docker daemon, when it has one. */
   dockerHost?: string;
+  /** When the current run started (drivers that know it). */
+  startedAt?: Date;
+  /** When the driver stops the current run on its own (its maximum lifetime, see `extend`); absent when there is no limit. */
+  expiresAt?: Date;
+  /** How long before `expiresAt` the learner is warned. */
+  expiryWarningMs?: number;
+  /** When the run stops for inactivity unless the learner does something (filled in by SandboxManager). */
+  idleStopsAt?: Date;
+  /** Disk used by the sandbox's kept data against its limit, as last measured (drivers that enforce one). */
+  disk?: { usedBytes: number; limitBytes: number; measuredAt: Date };
 }
 
 export interface PtyStream {
@@ -57,6 +67,10 @@ export interface SandboxDriver {
   stop(id: string): Promise<void>;
   status(id: string): Promise<SandboxInfo | undefined>;
   list(): Promise<SandboxInfo[]>;
+  /** Pushes `expiresAt` back by `ms`; returns the new expiry. Only drivers with a lifetime limit have it. */
+  extend?(id: string, ms: number): Promise<Date>;
+  /** Stops the sandbox and discards the work it keeps between starts. Only drivers that keep work have it. */
+  reset?(id: string): Promise<void>;
 }
 
 export class SandboxError extends Error {

@@ -1,6 +1,6 @@
 // One sandbox per learner: finds or creates it with the profile a lesson needs, and stops idle ones.
 import { createHash } from 'node:crypto';
-import type { SandboxDriver, SandboxInfo, SandboxProfileName } from './driver';
+import { SandboxError, type SandboxDriver, type SandboxInfo, type SandboxProfileName } from './driver';
 
 const rank: Record<SandboxProfileName, number> = { none: 0, docker: 1, kubernetes: 1, full: 2 };
 
@@ -57,8 +57,47 @@ export class SandboxManager {
     }
   }
 
+  /** The learner's sandbox (running or not), with when it stops for inactivity. */
   async get(userId: string): Promise<SandboxInfo | undefined> {
-    return this.driver.status(sandboxIdFor(userId));
+    const info = await this.driver.status(sandboxIdFor(userId));
+    if (!info) return undefined;
+    // A copy: some drivers hand out their own record.
+    const out: SandboxInfo = { ...info };
+    if (this.opts.idleTimeoutMs && info.state === 'running') out.idleStopsAt = new Date(this.lastActiveAt(info) + this.opts.idleTimeoutMs);
+    return out;
+  }
+
+  /** The idle clock: the last activity seen by this process, else when the run started (a restarted app has no history). */
+  private lastActiveAt(info: SandboxInfo): number {
+    return this.lastActive.get(info.id) ?? info.startedAt?.getTime() ?? info.createdAt.getTime();
+  }
+
+  /**
+   * Tops the learner's time up to at least `ms` from now (where the driver has a lifetime; repeated
+   * requests do not pile up) and counts as activity, which restarts the idle clock.
+   */
+  async extend(userId: string, ms: number, now = Date.now()): Promise<SandboxInfo> {
+    const id = sandboxIdFor(userId);
+    const info = await this.driver.status(id);
+    if (info?.state !== 'running') throw new SandboxError('not_found', 'your sandbox is not running: open a lesson with a terminal to start it');
+    const missing = info.expiresAt ? now + ms - info.expiresAt.getTime() : 0;
+    if (this.driver.extend && missing > 0) await this.driver.extend(id, missing);
+    this.touch(id);
+    return (await this.get(userId))!;
+  }
+
+  /** Whether the driver can discard a sandbox's kept work. */
+  get canReset(): boolean {
+    return typeof this.driver.reset === 'function';
+  }
+
+  /** Stops the learner's sandbox and discards everything kept in it; the next start is fresh. */
+  async reset(userId: string): Promise<void> {
+    if (!this.driver.reset) throw new SandboxError('invalid', `the ${this.driver.name} sandbox driver keeps no work between starts, so there is nothing to reset: stopping it is enough`);
+    const id = sandboxIdFor(userId);
+    await this.driver.reset(id);
+    this.lastActive.delete(id);
+    this.opts.onStop?.(id);
   }
 
   touch(id: string): void {
@@ -76,7 +115,7 @@ export class SandboxManager {
     if (!this.opts.idleTimeoutMs) return stopped;
     for (const info of await this.driver.list()) {
       if (info.state !== 'running') continue;
-      if (now - (this.lastActive.get(info.id) ?? info.createdAt.getTime()) > this.opts.idleTimeoutMs) {
+      if (now - this.lastActiveAt(info) > this.opts.idleTimeoutMs) {
         await this.driver.stop(info.id);
         this.opts.onStop?.(info.id);
         stopped.push(info.id);
