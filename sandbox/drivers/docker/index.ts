@@ -1,13 +1,15 @@
 // The `docker` driver: one Docker-in-Docker container per learner on this host's Docker engine,
 // with its own inner Docker daemon (images from the offline mirror) and/or mini-cluster, limits on
-// memory, CPU and processes, an isolated network, volumes that keep the learner's work across
-// stops, a maximum lifetime with a warning, caps with a queue position, and an optional warm pool.
+// memory, CPU and processes, a disk limit (watchdog, see disk.ts), an isolated network, volumes
+// that keep the learner's work across stops, a maximum lifetime with a warning, caps with a queue
+// position, and an optional warm pool.
 // All state lives in Docker (labels, volumes) plus small records on disk, so a restarted app
 // (or the operator CLI) finds running sandboxes again.
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import Docker from 'dockerode';
 import { sandboxSpecSchema, SandboxError, type ExecResult, type PtyStream, type SandboxDriver, type SandboxInfo, type SandboxProfileName, type SandboxSpec } from '../../driver';
+import { DiskWatchdog, storageOptSupported, usageBySlot, type DiskUsageReport } from './disk';
 import { connectMirror, ensureMirror, MIRROR_ADDRESS } from './mirror';
 import { hostMounts } from './mounts';
 import { ensureHostGuard, ensureNetwork, LABEL, removeNetwork } from './network';
@@ -17,7 +19,7 @@ import { RecordStore, type SandboxRecord } from './records';
 
 const CONTAINER_PREFIX = 'kubelab-sbx-';
 const POOL_PREFIX = 'kubelab-pool-';
-const WARNING_BEFORE_EXPIRY_MS = 5 * 60 * 1000;
+export const WARNING_BEFORE_EXPIRY_MS = 5 * 60 * 1000;
 
 export interface DockerDriverOptions {
   stateDir: string;
@@ -53,11 +55,29 @@ export class DockerDriver implements SandboxDriver {
   private readonly ptys = new Map<string, Set<PtyStream>>();
   private timer?: NodeJS.Timeout;
   private filling?: Promise<void>;
+  private storageOpt?: Promise<boolean>;
+  /** Enforces settings.diskBytes from housekeeping (exposed for status and tests). */
+  readonly disk: DiskWatchdog;
 
   constructor(private readonly opts: DockerDriverOptions) {
     this.docker = opts.docker ?? new Docker();
     this.settings = { ...dockerSandboxOptions(), ...opts.settings };
     this.records = new RecordStore(opts.recordsDir ?? path.join(opts.stateDir, 'sandboxes-docker'));
+    this.disk = new DiskWatchdog({
+      limitBytes: this.settings.diskBytes,
+      intervalMs: this.settings.diskCheckIntervalMs,
+      graceMs: this.settings.diskGraceMs,
+      sandboxes: async () => {
+        const running = new Set((await this.runningSandboxes()).flatMap((c) => c.Names.map((n) => n.slice(1))));
+        return this.records.all().filter((r) => running.has(this.containerName(r.id))).map((r) => ({ id: r.id, slot: r.slot }));
+      },
+      measure: async () => usageBySlot((await this.docker.df()) as DiskUsageReport),
+      warn: (id, message) => this.broadcast(id, message),
+      stop: async (id, message) => {
+        await this.broadcast(id, message);
+        await this.stop(id);
+      },
+    });
     if (opts.background) {
       this.timer = setInterval(() => void this.housekeeping().catch(() => undefined), 30_000);
       this.timer.unref();
@@ -119,20 +139,41 @@ export class DockerDriver implements SandboxDriver {
     return all.filter((c) => c.Names.some((n) => n.startsWith('/' + CONTAINER_PREFIX)));
   }
 
-  private info(record: SandboxRecord, container: Docker.ContainerInspectInfo | undefined): SandboxInfo {
-    const running = container?.State.Running === true;
+  private info(record: SandboxRecord, running: boolean): SandboxInfo {
     const info: SandboxInfo = {
       id: record.id,
       userId: record.userId,
       profile: record.profile,
-      state: running ? 'running' : container ? 'stopped' : 'stopped',
+      state: running ? 'running' : 'stopped',
       createdAt: new Date(record.createdAt),
     };
     if (running) {
       if (record.profile === 'docker' || record.profile === 'full') info.dockerHost = `container:${this.containerName(record.id)}`;
-      if (record.expiresAt) info.message = `stops at ${new Date(record.expiresAt).toISOString()} unless extended`;
+      if (record.startedAt) info.startedAt = new Date(record.startedAt);
+      if (record.expiresAt) {
+        info.expiresAt = new Date(record.expiresAt);
+        info.expiryWarningMs = WARNING_BEFORE_EXPIRY_MS;
+        info.message = `stops at ${info.expiresAt.toISOString()} unless extended`;
+      }
     }
+    const disk = this.disk.usage(record.id);
+    if (disk) info.disk = disk;
     return info;
+  }
+
+  private async isRunning(id: string): Promise<boolean> {
+    return (await this.inspect(this.containerName(id)))?.State.Running === true;
+  }
+
+  /** How the disk limit is enforced on this engine (see disk.ts and README.md). */
+  async diskEnforcement(): Promise<'off' | 'watchdog' | 'storage-opt+watchdog'> {
+    if (this.settings.diskBytes <= 0) return 'off';
+    return (await this.supportsStorageOpt()) ? 'storage-opt+watchdog' : 'watchdog';
+  }
+
+  private supportsStorageOpt(): Promise<boolean> {
+    this.storageOpt ??= storageOptSupported(this.docker, this.settings.image);
+    return this.storageOpt;
   }
 
   async create(input: SandboxSpec): Promise<SandboxInfo> {
@@ -140,7 +181,7 @@ export class DockerDriver implements SandboxDriver {
     await this.preflight();
     const existing = this.records.get(spec.id);
     const current = await this.inspect(this.containerName(spec.id));
-    if (existing && current?.State.Running) return this.info(existing, current);
+    if (existing && current?.State.Running) return this.info(existing, true);
     if (current) await this.docker.getContainer(this.containerName(spec.id)).remove({ force: true }).catch(() => undefined);
 
     await this.admit(spec.id, spec.userId);
@@ -164,14 +205,14 @@ export class DockerDriver implements SandboxDriver {
       container ??= await this.startContainer(this.containerName(spec.id), record.slot, record.profile, 'sandbox');
       await this.waitReady(container);
     } catch (err) {
-      const info = this.info(record, await this.inspect(this.containerName(spec.id)));
+      const info = this.info(record, await this.isRunning(spec.id));
       info.state = 'failed';
       info.message = err instanceof Error ? err.message : String(err);
       return info;
     }
     if (this.settings.warmPool > 0) void this.fillPool().catch(() => undefined);
 
-    const info = this.info(record, await this.inspect(this.containerName(spec.id)));
+    const info = this.info(record, await this.isRunning(spec.id));
     for (const command of spec.setup) {
       const r = await this.exec(spec.id, command, { timeoutMs: 120_000 });
       if (r.exitCode !== 0) {
@@ -213,6 +254,8 @@ export class DockerDriver implements SandboxDriver {
     const vols = volumesOf(slot);
     for (const v of Object.values(vols)) await this.docker.createVolume({ Name: v, Labels: { [LABEL]: 'volume', 'io.kubelab.slot': slot } });
     const s = this.settings;
+    // Caps the writable layer where the engine can (overlay2 on xfs+pquota); the volumes are left to the watchdog.
+    const storageOpt = s.diskBytes > 0 && (await this.supportsStorageOpt()) ? { StorageOpt: { size: String(s.diskBytes) } } : {};
     const container = await this.docker.createContainer({
       name,
       Image: s.image,
@@ -234,6 +277,7 @@ export class DockerDriver implements SandboxDriver {
         NanoCpus: s.nanoCpus,
         PidsLimit: s.pidsLimit,
         Tmpfs: { '/run': 'rw,exec,size=64m', '/tmp': 'rw,exec,size=256m' },
+        ...storageOpt,
         Init: false,
       },
     });
@@ -327,16 +371,12 @@ export class DockerDriver implements SandboxDriver {
   async status(id: string): Promise<SandboxInfo | undefined> {
     const record = this.records.get(id);
     if (!record) return undefined;
-    return this.info(record, await this.inspect(this.containerName(id)));
+    return this.info(record, await this.isRunning(id));
   }
 
   async list(): Promise<SandboxInfo[]> {
     const running = new Set((await this.runningSandboxes()).flatMap((c) => c.Names.map((n) => n.slice(1))));
-    return this.records.all().map((r) => {
-      const info = this.info(r, undefined);
-      if (running.has(this.containerName(r.id))) info.state = 'running';
-      return info;
-    });
+    return this.records.all().map((r) => this.info(r, running.has(this.containerName(r.id))));
   }
 
   /** Writes a line to every terminal open in the sandbox (including ones attached by another process). */
@@ -345,7 +385,7 @@ export class DockerDriver implements SandboxDriver {
     await execCollect(this.running(id), ['sh', '-c', 'cat > /tmp/.kubelab-msg && for t in /dev/pts/[0-9]*; do [ -c "$t" ] && cat /tmp/.kubelab-msg > "$t"; done; rm -f /tmp/.kubelab-msg'], { stdin: text }).catch(() => undefined);
   }
 
-  /** Warns before and enforces the maximum lifetime; refills the warm pool. */
+  /** Warns before and enforces the maximum lifetime and the disk limit; refills the warm pool. */
   async housekeeping(now = Date.now()): Promise<string[]> {
     const stopped: string[] = [];
     const running = new Set((await this.runningSandboxes()).flatMap((c) => c.Names.map((n) => n.slice(1))));
@@ -361,6 +401,7 @@ export class DockerDriver implements SandboxDriver {
         await this.broadcast(r.id, `this sandbox stops in ${Math.ceil(left / 60_000)} minute(s). Your work is saved; use "Extend" in the lesson to keep going.`);
       }
     }
+    stopped.push(...(await this.disk.tick(now)).stopped);
     if (this.settings.warmPool > 0) await this.fillPool();
     return stopped;
   }

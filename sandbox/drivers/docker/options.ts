@@ -14,8 +14,12 @@ const envSchema = z.object({
   KUBELAB_SANDBOX_MEMORY: z.string().regex(/^\d+[kmg]?$/i, 'a size such as 1536m or 2g').default('1536m'),
   KUBELAB_SANDBOX_CPUS: z.coerce.number().positive().max(64).default(1),
   KUBELAB_SANDBOX_PIDS: z.coerce.number().int().min(64).default(2048),
-  /** Intended bound for the inner Docker data; NOT enforced yet (overlay2 on extfs has no project quotas). */
+  /** Disk per sandbox (volumes + writable layer), enforced by a watchdog (see disk.ts); 0 turns it off. */
   KUBELAB_SANDBOX_DISK: z.string().regex(/^\d+[kmg]?$/i, 'a size such as 10g').default('10g'),
+  /** How often the disk watchdog measures while every sandbox is under its limit. */
+  KUBELAB_SANDBOX_DISK_CHECK_MS: z.coerce.number().int().min(10_000).default(5 * 60 * 1000),
+  /** How long a sandbox may stay over its disk limit, after the warning, before it is stopped. */
+  KUBELAB_SANDBOX_DISK_GRACE_MS: z.coerce.number().int().min(0).default(10 * 60 * 1000),
   KUBELAB_SANDBOX_CAP_ADD: list('ALL'),
   KUBELAB_SANDBOX_CAP_DROP: list('SYS_RESOURCE'),
   KUBELAB_SANDBOX_SECURITY_OPT: list('seccomp=unconfined,apparmor=unconfined,systempaths=unconfined'),
@@ -37,6 +41,8 @@ export interface DockerSandboxOptions {
   nanoCpus: number;
   pidsLimit: number;
   diskBytes: number;
+  diskCheckIntervalMs: number;
+  diskGraceMs: number;
   capAdd: string[];
   capDrop: string[];
   securityOpt: string[];
@@ -68,6 +74,8 @@ export function dockerSandboxOptions(env: Record<string, string | undefined> = p
     nanoCpus: Math.round(e.KUBELAB_SANDBOX_CPUS * 1e9),
     pidsLimit: e.KUBELAB_SANDBOX_PIDS,
     diskBytes: parseSize(e.KUBELAB_SANDBOX_DISK),
+    diskCheckIntervalMs: e.KUBELAB_SANDBOX_DISK_CHECK_MS,
+    diskGraceMs: e.KUBELAB_SANDBOX_DISK_GRACE_MS,
     capAdd: e.KUBELAB_SANDBOX_CAP_ADD,
     capDrop: e.KUBELAB_SANDBOX_CAP_DROP,
     securityOpt: e.KUBELAB_SANDBOX_SECURITY_OPT,
