@@ -97,7 +97,13 @@ export class TerminalBridge {
         return;
       }
       this.deps.manager.touch(session.sandboxId);
-      if (m.type === 'input') void session.writeOrRestart(m.data);
+      if (m.type === 'input') {
+        // The shell is restarted on input after it exited; that fails when the sandbox itself was
+        // stopped (time limit, inactivity, disk limit) and must not become an unhandled rejection.
+        session.writeOrRestart(m.data).catch((err: unknown) => {
+          send({ type: 'status', state: 'error', message: `your sandbox is not running (${err instanceof Error ? err.message : String(err)}). Your work is kept: press Start to resume.` });
+        });
+      }
       else session.resize(m.cols, m.rows);
     });
     ws.on('close', () => session?.detach(client));

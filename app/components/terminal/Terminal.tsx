@@ -6,6 +6,7 @@ import '@xterm/xterm/css/xterm.css';
 import { useEffect, useRef, useState } from 'react';
 import type { Terminal as XTerm } from '@xterm/xterm';
 import type { SearchAddon } from '@xterm/addon-search';
+import { SANDBOX_CHANGED_EVENT, SANDBOX_RESTART_EVENT } from './events';
 
 export const TERMINAL_INPUT_EVENT = 'kubelab:terminal-input';
 
@@ -166,12 +167,14 @@ export default function Terminal({ profile, labels }: Props) {
               replaying = false;
               setStatus('connected');
               setMessage('');
+              window.dispatchEvent(new Event(SANDBOX_CHANGED_EVENT));
               t.focus();
             } else if (m.state === 'starting') {
               setStatus('starting');
             } else if (m.state === 'error') {
               setStatus('error');
               setMessage(m.message ?? '');
+              window.dispatchEvent(new Event(SANDBOX_CHANGED_EVENT));
             }
           }
         };
@@ -183,6 +186,16 @@ export default function Terminal({ profile, labels }: Props) {
         };
       };
       connect();
+
+      // Start/Reset in the sandbox bar: a fresh connection makes the server start the sandbox again.
+      const onRestart = () => {
+        retry = 0;
+        if (retryTimer) clearTimeout(retryTimer);
+        if (ws && ws.readyState !== WebSocket.CLOSED) ws.close();
+        else connect();
+      };
+      window.addEventListener(SANDBOX_RESTART_EVENT, onRestart);
+      cleanups.push(() => window.removeEventListener(SANDBOX_RESTART_EVENT, onRestart));
     })();
 
     return () => {

@@ -10,6 +10,7 @@ import { apiFetch } from '@/lib/security/client-fetch';
 import { GradingProvider } from '../grading';
 import { LessonBody, QuizPanel } from '../lesson';
 import Terminal from '../terminal/Terminal';
+import SandboxBar from './SandboxBar';
 import './workspace.css';
 
 type Profile = 'none' | 'docker' | 'kubernetes' | 'full';
@@ -148,6 +149,7 @@ export default function LessonWorkspace({ lesson, lang, labels }: Props) {
         onKeyDown={onKeyDown}
       />
       <div className="workspace-pane workspace-pane-terminal">
+        <SandboxBar lang={lang} />
         <Terminal profile={lesson.profile} labels={labels.terminal} />
       </div>
     </div>
