@@ -109,9 +109,19 @@ export default function SandboxBar({ lang }: { lang: string }) {
 
   const view = snap?.view;
   const stopped = view && view.state !== 'running' && view.state !== 'starting';
-  const clock = c.kind === 'warning' ? formatMinutesSeconds(c.leftMs) : formatHoursMinutes(c.leftMs);
+  // Always hh:mm in the bar (one format to read); the warning below counts m:ss.
+  const clock = formatHoursMinutes(c.leftMs);
   const label = c.reason === 'idle' ? t.idleLeft(clock) : t.timeLeft(clock);
-  if (!view) return null;
+  // No sandbox (yet, or just reset): only what was just done is worth showing.
+  if (!view) {
+    return notice || error ? (
+      <div className="sandbox-bar" data-testid="sandbox-bar">
+        <p className={error ? 'sandbox-error' : 'sandbox-notice'} role="status">
+          {error || notice}
+        </p>
+      </div>
+    ) : null;
+  }
 
   return (
     <div className={`sandbox-bar sandbox-bar-${stopped ? 'stopped' : c.kind}`} data-testid="sandbox-bar">
