@@ -157,3 +157,12 @@ describe('DiskWatchdog', () => {
     expect(h.measurements()).toBe(0);
   });
 });
+
+describe('DiskWatchdog without running sandboxes', () => {
+  it('does not walk the volumes at all', async () => {
+    const h = harness();
+    h.running.clear();
+    expect(await h.dog.tick(0)).toEqual({ measured: false, warned: [], stopped: [] });
+    expect(h.measurements()).toBe(0);
+  });
+});

@@ -98,6 +98,10 @@ export class DiskWatchdog {
     if (limitBytes <= 0) return result;
     if (this.overSince.size === 0 && now - this.lastMeasured < this.deps.intervalMs) return result;
     const running = await this.deps.sandboxes();
+    if (running.length === 0) {
+      this.latest.clear();
+      return result;
+    }
     const usage = await this.deps.measure();
     this.lastMeasured = now;
     result.measured = true;

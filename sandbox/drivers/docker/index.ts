@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import Docker from 'dockerode';
 import { sandboxSpecSchema, SandboxError, type ExecResult, type PtyStream, type SandboxDriver, type SandboxInfo, type SandboxProfileName, type SandboxSpec } from '../../driver';
-import { DiskWatchdog, storageOptSupported, usageBySlot, type DiskUsageReport } from './disk';
+import { DiskWatchdog, formatBytes, storageOptSupported, usageBySlot, type DiskUsageReport } from './disk';
 import { connectMirror, ensureMirror, MIRROR_ADDRESS } from './mirror';
 import { hostMounts } from './mounts';
 import { ensureHostGuard, ensureNetwork, LABEL, removeNetwork } from './network';
@@ -98,6 +98,8 @@ export class DockerDriver implements SandboxDriver {
       const { buildImages } = await import('../../images/builder');
       const report = await buildImages({ stateDir: this.opts.stateDir, log: (line) => log(`sandbox images: ${line}`) });
       log(`sandbox images ready (${report.built.length} built, ${report.upToDate.length} up to date, ${(report.durationMs / 1000).toFixed(1)}s)`);
+      const disk = await this.diskEnforcement();
+      log(disk === 'off' ? 'sandbox disk limit: off' : `sandbox disk limit: ${formatBytes(this.settings.diskBytes)} per sandbox, enforced by ${disk === 'watchdog' ? 'a watchdog (this engine has no --storage-opt quotas; see sandbox/drivers/docker/README.md)' : '--storage-opt and a watchdog'}`);
       if (this.settings.warmPool > 0) void this.fillPool().catch(() => undefined);
     })();
     this.building.catch((err: Error) => {
@@ -401,7 +403,8 @@ export class DockerDriver implements SandboxDriver {
         await this.broadcast(r.id, `this sandbox stops in ${Math.ceil(left / 60_000)} minute(s). Your work is saved; use "Extend" in the lesson to keep going.`);
       }
     }
-    stopped.push(...(await this.disk.tick(now)).stopped);
+    // A failed measurement (engine busy) must not keep the warm pool from being refilled.
+    stopped.push(...(await this.disk.tick(now).catch(() => ({ stopped: [] as string[] }))).stopped);
     if (this.settings.warmPool > 0) await this.fillPool();
     return stopped;
   }
