@@ -25,6 +25,8 @@ export async function startServer(opts: { dev?: boolean; port?: number; host?: s
   const nextUpgrade = app.getUpgradeHandler();
   const manager = sandboxManager();
   const bridge = new TerminalBridge({ manager, authenticate: (cookie) => getUserFromCookieHeader(cookie) });
+  // After a reset the old sandbox's output must not be replayed into the fresh one's terminal.
+  const stopForgetting = manager.onReset((id) => bridge.forget(id));
 
   const server = http.createServer((req, res) => void handle(req, res));
   // Claim only our WebSocket path; everything else (e.g. HMR on /_next/hmr) goes to Next.
@@ -41,6 +43,7 @@ export async function startServer(opts: { dev?: boolean; port?: number; host?: s
   return {
     url,
     async close() {
+      stopForgetting();
       bridge.close();
       await manager.shutdown();
       server.closeAllConnections();

@@ -20,6 +20,7 @@ export class SandboxManager {
   private readonly pending = new Map<string, Promise<SandboxInfo>>();
   private readonly lastActive = new Map<string, number>();
   private idleTimer?: NodeJS.Timeout;
+  private readonly resetListeners = new Set<(id: string) => void>();
 
   constructor(
     readonly driver: SandboxDriver,
@@ -98,6 +99,13 @@ export class SandboxManager {
     await this.driver.reset(id);
     this.lastActive.delete(id);
     this.opts.onStop?.(id);
+    for (const listener of this.resetListeners) listener(id);
+  }
+
+  /** Called after a sandbox was reset (the terminal bridge drops its replay of the old sandbox). */
+  onReset(listener: (id: string) => void): () => void {
+    this.resetListeners.add(listener);
+    return () => this.resetListeners.delete(listener);
   }
 
   touch(id: string): void {

@@ -47,14 +47,21 @@ describe('SandboxManager lifecycle', () => {
     await expect(manager.extend('lea', 60 * MIN)).rejects.toThrow(SandboxError);
   });
 
-  it('reset goes through the driver and tells the owner of terminal sessions', async () => {
+  it('reset goes through the driver and tells the terminal bridge to drop the old replay', async () => {
     const stopped: string[] = [];
     const driver = new FakeLifetimeDriver();
     const manager = new SandboxManager(driver, { onStop: (id) => stopped.push(id) });
+    const forgotten: string[] = [];
+    const unsubscribe = manager.onReset((id) => forgotten.push(id));
     const info = await manager.ensure('lea', 'docker');
     await manager.reset('lea');
     expect(driver.sandboxes.has(info.id)).toBe(false);
     expect(stopped).toEqual([info.id]);
+    expect(forgotten).toEqual([info.id]);
+    unsubscribe();
+    await manager.ensure('lea', 'docker');
+    await manager.reset('lea');
+    expect(forgotten).toEqual([info.id]);
     const plain = new SandboxManager(new FakeLifetimeDriver(null));
     expect(plain.canReset).toBe(false);
     await expect(plain.reset('lea')).rejects.toThrow(/keeps no work between starts/);
