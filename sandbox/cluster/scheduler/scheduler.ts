@@ -92,7 +92,7 @@ export class Scheduler {
       this.recordFailure(pod, preFilterMessage(nodes.length, volumeProblem));
       return;
     }
-    const allPods = this.ctx.store.list(R.pods).items;
+    const allPods = this.ctx.store.listShared(R.pods).items;
     const infos = buildNodeInfos(nodes, allPods);
     const requests = podRequests(pod);
     const feasible: NodeInfo[] = [];
@@ -263,7 +263,7 @@ function nodeFingerprint(node: KubeObject): string {
   return JSON.stringify([spec.unschedulable ?? false, spec.taints ?? [], node.metadata.labels ?? {}, status.allocatable ?? {}, ready]);
 }
 
-export function buildNodeInfos(nodes: KubeObject[], pods: KubeObject[]): NodeInfo[] {
+export function buildNodeInfos(nodes: KubeObject[], pods: readonly KubeObject[]): NodeInfo[] {
   const infos = new Map<string, NodeInfo>();
   for (const node of nodes) {
     infos.set(node.metadata.name!, { node, name: node.metadata.name!, requested: { milliCPU: 0, memory: 0, pods: 0 }, allocatable: nodeAllocatable(node), pods: [], usedHostPorts: new Set() });

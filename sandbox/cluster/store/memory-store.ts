@@ -47,6 +47,7 @@ export interface StoreSnapshot {
 }
 
 const clone = <T>(v: T): T => structuredClone(v);
+const compareKeys = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 function objKey(namespace: string | undefined, name: string): string {
   return `${namespace ?? ''}/${name}`;
@@ -109,6 +110,11 @@ export class MemoryStore implements Store {
   }
 
   list(ref: ResourceRef, opts: ListOptions = {}): { items: KubeObject[]; resourceVersion: string } {
+    const { items, resourceVersion } = this.listShared(ref, opts);
+    return { items: items.map(clone), resourceVersion };
+  }
+
+  listShared(ref: ResourceRef, opts: ListOptions = {}): { items: readonly KubeObject[]; resourceVersion: string } {
     const labels = parseLabelSelector(opts.labelSelector);
     const fields = parseFieldSelector(opts.fieldSelector);
     const ns = this.scopeNs(ref, opts.namespace);
@@ -116,9 +122,10 @@ export class MemoryStore implements Store {
     for (const obj of this.bucket(ref).values()) {
       if (ns !== undefined && obj.metadata.namespace !== ns) continue;
       if (!labels.matches(obj.metadata.labels) || !fields.matches(obj)) continue;
-      items.push(clone(obj));
+      items.push(obj);
     }
-    items.sort((a, b) => (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? '') || (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''));
+    // etcd's key order: namespace, then name, compared as bytes.
+    items.sort((a, b) => compareKeys(a.metadata.namespace ?? '', b.metadata.namespace ?? '') || compareKeys(a.metadata.name ?? '', b.metadata.name ?? ''));
     return { items, resourceVersion: String(this.rv) };
   }
 

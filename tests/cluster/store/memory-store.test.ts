@@ -32,6 +32,27 @@ function thrown(fn: () => unknown): StatusError {
 }
 
 describe('MemoryStore', () => {
+  it('lists in etcd key order (bytes, not locale): namespace, then name', () => {
+    const s = new MemoryStore();
+    for (const name of ['b', 'B', 'a-2', 'a-10', '_x']) s.create(pods, pod(name));
+    s.create(pods, { ...pod('z'), metadata: { name: 'z', namespace: 'alpha' } });
+    expect(s.list(pods).items.map((p) => `${p.metadata.namespace}/${p.metadata.name}`)).toEqual(['alpha/z', 'default/B', 'default/_x', 'default/a-10', 'default/a-2', 'default/b']);
+  });
+
+  it('listShared returns the stored objects without copies, as a snapshot later writes do not change', () => {
+    const s = new MemoryStore();
+    s.create(pods, pod('a', { app: 'web' }));
+    s.create(pods, pod('b', { app: 'db' }));
+    const shared = s.listShared(pods, { labelSelector: 'app=web' });
+    expect(shared.items.map((p) => p.metadata.name)).toEqual(['a']);
+    expect(shared.items).toEqual(s.list(pods, { labelSelector: 'app=web' }).items);
+    expect(s.listShared(pods).items[0]).toBe(s.listShared(pods).items[0]);
+    expect(s.list(pods).items[0]).not.toBe(s.list(pods).items[0]);
+    s.mutate(pods, 'default', 'a', (cur) => ({ ...cur, metadata: { ...cur.metadata, labels: { app: 'api' } } }));
+    expect(shared.items[0].metadata.labels).toEqual({ app: 'web' });
+    expect(s.get(pods, 'default', 'a')!.metadata.labels).toEqual({ app: 'api' });
+  });
+
   it('assigns metadata and a cluster-wide increasing resourceVersion', () => {
     const s = new MemoryStore();
     const a = s.create(pods, pod('a'));
