@@ -29,6 +29,8 @@ export interface StartClusterOptions {
   /** Keep cluster state here across restarts. */
   dataDir?: string;
   kubeconfigPath?: string;
+  /** Pods each node accepts (kubelet's `--max-pods`); default 110, at most 256 (each node gets a /24 of pod IPs; host-network pods need none). */
+  maxPodsPerNode?: number;
   /** Multiplier for simulated delays (0 = instant, for tests). Default 1. */
   timeScale?: number;
   /** Container runtime handed to the kubelets (a kubelet ContainerRuntime; default: the simulated one). */
@@ -132,8 +134,12 @@ export async function startCluster(opts: StartClusterOptions = {}): Promise<Runn
     podCIDR: '172.16.0.0/16',
     loadBalancerPool: '192.168.1.11-192.168.1.13',
     nodePortRange: { min: 30000, max: 32767 },
+    maxPodsPerNode: opts.maxPodsPerNode ?? 110,
     timeScale: opts.timeScale ?? 1,
   };
+  if (!Number.isInteger(options.maxPodsPerNode) || options.maxPodsPerNode < 1 || options.maxPodsPerNode > 256) {
+    throw new RangeError(`maxPodsPerNode must be an integer from 1 to 256 (each node gets a /24 of pod IPs), got ${opts.maxPodsPerNode}`);
+  }
   const admission = new AdmissionChain();
   const ctx: ClusterContext = { store, events: new StoreEventRecorder(store, now), admission, options, now };
   admission.ctx = ctx;

@@ -18,6 +18,8 @@ export interface ClusterOptions {
   /** Address pool for LoadBalancer services (MetalLB-like), e.g. 192.168.1.11-192.168.1.13. */
   loadBalancerPool: string;
   nodePortRange: { min: number; max: number };
+  /** Pods each node accepts (kubelet's `--max-pods`, default 110). */
+  maxPodsPerNode: number;
   /** Multiplies the simulated runtime's delays (image pull, container start). 0 = instant, for tests. */
   timeScale: number;
 }

@@ -143,14 +143,14 @@ export class NodeAgent {
       message,
     });
     return {
-      capacity: { cpu: r.cpu, 'ephemeral-storage': `${r.storageKi}Ki`, 'hugepages-1Gi': '0', 'hugepages-2Mi': '0', memory: `${r.memoryKi}Ki`, pods: '110' },
+      capacity: { cpu: r.cpu, 'ephemeral-storage': `${r.storageKi}Ki`, 'hugepages-1Gi': '0', 'hugepages-2Mi': '0', memory: `${r.memoryKi}Ki`, pods: String(this.ctx.options.maxPodsPerNode) },
       allocatable: {
         cpu: r.cpu,
         'ephemeral-storage': String(Math.floor(r.storageKi * 1024 * 0.9)),
         'hugepages-1Gi': '0',
         'hugepages-2Mi': '0',
         memory: `${r.memoryKi - reservedMemKi}Ki`,
-        pods: '110',
+        pods: String(this.ctx.options.maxPodsPerNode),
       },
       conditions: [
         condition('MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'),

@@ -21,6 +21,7 @@ Options:
   --nodes a,b,c       Node names; the first is the control plane
   --data DIR          Keep cluster state in DIR across restarts
   --time-scale X      Multiply simulated delays (0 = instant; default 1)
+  --max-pods N        Pods each node accepts, like kubelet's --max-pods (default 110, at most 256)
   --log               Log every API request to stderr
 `;
 
@@ -41,6 +42,7 @@ async function up(argv: string[]): Promise<number> {
         nodes: { type: 'string' },
         data: { type: 'string' },
         'time-scale': { type: 'string' },
+        'max-pods': { type: 'string' },
         log: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -58,6 +60,8 @@ async function up(argv: string[]): Promise<number> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) return fail(`--port must be a port number, got "${values.port}"`);
   const timeScale = values['time-scale'] === undefined ? 1 : Number(values['time-scale']);
   if (!Number.isFinite(timeScale) || timeScale < 0) return fail(`--time-scale must be a number >= 0, got "${values['time-scale']}"`);
+  const maxPodsPerNode = values['max-pods'] === undefined ? undefined : Number(values['max-pods']);
+  if (maxPodsPerNode !== undefined && (!Number.isInteger(maxPodsPerNode) || maxPodsPerNode < 1 || maxPodsPerNode > 256)) return fail(`--max-pods must be a whole number from 1 to 256, got "${values['max-pods']}"`);
   const nodes = typeof values.nodes === 'string' ? values.nodes.split(',').map((n) => n.trim()).filter(Boolean) : undefined;
   const badNode = nodes?.find((n) => !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(n));
   if (badNode) return fail(`node name "${badNode}" is not a valid DNS-1123 label`);
@@ -68,7 +72,7 @@ async function up(argv: string[]): Promise<number> {
   const { startCluster } = require('../../../sandbox/cluster/cluster') as typeof import('../../../sandbox/cluster/cluster');
   let cluster;
   try {
-    cluster = await startCluster({ port, host: typeof values.host === 'string' ? values.host : undefined, kubeconfigPath, nodes, dataDir, timeScale, accessLog: values.log === true });
+    cluster = await startCluster({ port, host: typeof values.host === 'string' ? values.host : undefined, kubeconfigPath, nodes, dataDir, timeScale, maxPodsPerNode, accessLog: values.log === true });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'EADDRINUSE') return fail(`port ${port} is already in use; pick another with --port (0 = any free port)`);

@@ -24,7 +24,7 @@ function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; st
   const dir = mkdtempSync(path.join(os.tmpdir(), 'kubelab-cli-'));
   const data = path.join(dir, 'state');
   const env = { ...process.env, HOME: dir };
-  const up = spawn(process.execPath, [cli, 'cluster', 'up', '--port', '0', '--data', data, '--time-scale', '0'], { env, cwd: root });
+  const up = spawn(process.execPath, [cli, 'cluster', 'up', '--port', '0', '--data', data, '--time-scale', '0', '--max-pods', '150'], { env, cwd: root });
   let out = '';
   up.stdout.on('data', (d: Buffer) => (out += d.toString()));
   up.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -36,6 +36,8 @@ function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; st
     const kubectlEnv = { ...env, KUBECONFIG: path.join(data, 'kubeconfig') };
     const created = await run(['kubectl', 'create', 'configmap', 'kept', '--from-literal=a=b'], kubectlEnv);
     expect(created.stdout.trim()).toBe('configmap/kept created');
+    const capacity = await run(['kubectl', 'get', 'node', 'w1-k8s', '-o', 'jsonpath={.status.capacity.pods}/{.status.allocatable.pods}'], kubectlEnv);
+    expect(capacity.stdout).toBe('150/150');
     const missing = await run(['kubectl', 'get', 'pod', 'nope'], kubectlEnv);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('pods "nope" not found');
@@ -46,4 +48,10 @@ function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; st
   expect(out).toContain(`stopped; state saved in ${data}`);
   expect(existsSync(path.join(data, 'cluster-state.json'))).toBe(true);
   rmSync(dir, { recursive: true, force: true });
+});
+
+it('refuses a --max-pods the pod network cannot hold', async () => {
+  const r = await run(['cluster', 'up', '--port', '0', '--max-pods', '300'], process.env);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toContain('--max-pods must be a whole number from 1 to 256, got "300"');
 });

@@ -71,7 +71,7 @@ describeKubectl('streaming subresources with kubectl', () => {
       store,
       events: new StoreEventRecorder(store),
       admission,
-      options: { nodes: nodeInputs(['m-k8s']), serviceCIDR: '10.96.0.0/12', podCIDR: '172.16.0.0/16', loadBalancerPool: '', nodePortRange: { min: 30000, max: 32767 }, timeScale: 0 },
+      options: { nodes: nodeInputs(['m-k8s']), serviceCIDR: '10.96.0.0/12', podCIDR: '172.16.0.0/16', loadBalancerPool: '', nodePortRange: { min: 30000, max: 32767 }, maxPodsPerNode: 110, timeScale: 0 },
       now: () => new Date(),
     };
     admission.ctx = ctx;

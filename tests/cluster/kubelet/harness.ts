@@ -20,6 +20,7 @@ export const OPTIONS: ClusterOptions = {
   podCIDR: '172.16.0.0/16',
   loadBalancerPool: '192.168.1.11-192.168.1.13',
   nodePortRange: { min: 30000, max: 32767 },
+  maxPodsPerNode: 110,
   timeScale: 0,
 };
 
