@@ -1,19 +1,31 @@
 #!/bin/bash
 # PID 1's child (under tini) in a kubelab sandbox: prepares cgroups, starts the learner's own Docker
 # daemon and/or mini-cluster according to KUBELAB_PROFILE, then marks the sandbox ready.
+# Start-up time is what a learner waits for after pressing Start, so the daemon and the cluster start
+# together (the cluster process loads while dockerd boots and waits for its socket itself) and every
+# wait polls cheaply (no docker/kubectl client per poll).
 set -u
 mkdir -p /run/kubelab /var/log/kubelab
-rm -f /run/kubelab/ready /run/kubelab/failed
+rm -f /run/kubelab/ready /run/kubelab/failed /run/kubelab/cluster-ready
 profile="${KUBELAB_PROFILE:-full}"
 fail() { echo "$*" > /run/kubelab/failed; echo "kubelab sandbox: $*" >&2; exec sleep infinity; }
+with_docker=0; with_cluster=0
+case "$profile" in
+  docker) with_docker=1 ;;
+  kubernetes) with_cluster=1 ;;
+  full) with_docker=1; with_cluster=1 ;;
+esac
 
 # Docker mounts the cgroup hierarchies read-only without --privileged; the inner daemon needs them writable.
+# One pass over the mount table instead of probing every directory under /sys/fs/cgroup.
 mount -o remount,rw /sys/fs/cgroup 2>/dev/null || true
-for h in /sys/fs/cgroup/*; do
-  [ -d "$h" ] && mountpoint -q "$h" && mount -o remount,bind,rw "$h" 2>/dev/null || true
-done
+while read -r mnt; do
+  mount -o remount,bind,rw "$mnt" 2>/dev/null || true
+done < <(awk '$9 == "cgroup" || $9 == "cgroup2" { print $5 }' /proc/self/mountinfo)
 
-if [ "$profile" = docker ] || [ "$profile" = full ]; then
+docker_ping() { curl -sf --max-time 1 --unix-socket /var/run/docker.sock http://docker/_ping >/dev/null 2>&1; }
+
+if [ "$with_docker" = 1 ]; then
   mkdir -p /etc/docker
   mirror="${KUBELAB_MIRROR:-}"
   if [ -n "$mirror" ]; then
@@ -26,26 +38,49 @@ if [ "$profile" = docker ] || [ "$profile" = full ]; then
   grep -q 'registry-1.docker.io' /etc/hosts || echo '127.0.0.1 registry-1.docker.io auth.docker.io index.docker.io' >> /etc/hosts
   rm -f /var/run/docker.pid /var/run/docker/containerd/containerd.pid
   dockerd >/var/log/kubelab/dockerd.log 2>&1 &
-  for _ in $(seq 1 300); do docker info >/dev/null 2>&1 && break; sleep 0.1; done
-  docker info >/dev/null 2>&1 || fail "the Docker daemon did not start (see /var/log/kubelab/dockerd.log)"
+  dockerd_pid=$!
 fi
 
-if [ "$profile" = kubernetes ] || [ "$profile" = full ]; then
+if [ "$with_cluster" = 1 ]; then
   [ -x /opt/kubelab/bin/node ] || fail "the mini-cluster is not mounted into this sandbox"
+  [ -f /usr/local/lib/kubelab-cluster/cluster-up.js ] || fail "this sandbox image has no mini-cluster bundle (rebuild it: npx kubelab sandbox build)"
   mkdir -p /var/lib/kubelab/cluster /root/.kube
-  if [ "$profile" = full ]; then
-    export KUBELAB_POD_RUNTIME=docker
-    # Pods' network namespaces are held by a tiny image made from this machine's `sleep` (no pause image needed).
-    docker image inspect kubelab/pod-holder:latest >/dev/null 2>&1 || \
-      tar -C / -chf - usr/bin/sleep usr/lib/x86_64-linux-gnu/libc.so.6 lib64/ld-linux-x86-64.so.2 | \
-        docker import -c 'CMD ["/usr/bin/sleep","infinity"]' - kubelab/pod-holder:latest >/dev/null
-  fi
-  (cd /root && exec /opt/kubelab/bin/node /opt/kubelab/app/sandbox/image/cluster-up.js) >/var/log/kubelab/cluster.log 2>&1 &
+  # With dockerd, learner pods run as real containers on it; the cluster waits for the daemon's socket.
+  [ "$with_docker" = 1 ] && export KUBELAB_POD_RUNTIME=docker
+  # KUBELAB_CLUSTER_ARGS (the platform's KUBELAB_SANDBOX_CLUSTER_ARGS) is split into words on purpose.
+  # shellcheck disable=SC2086
+  (cd /root && exec /opt/kubelab/bin/node /usr/local/lib/kubelab-cluster/cluster-up.js --ready-file /run/kubelab/cluster-ready ${KUBELAB_CLUSTER_ARGS:-}) \
+    >/var/log/kubelab/cluster.log 2>&1 &
+  cluster_pid=$!
+fi
+
+if [ "$with_docker" = 1 ]; then
   for _ in $(seq 1 600); do
-    [ -s /root/.kube/config ] && kubectl get --raw /readyz >/dev/null 2>&1 && break
-    sleep 0.1
+    docker_ping && break
+    kill -0 "$dockerd_pid" 2>/dev/null || break
+    sleep 0.05
   done
-  kubectl get --raw /readyz >/dev/null 2>&1 || fail "the Kubernetes mini-cluster did not start (see /var/log/kubelab/cluster.log)"
+  docker_ping || fail "the Docker daemon did not start (see /var/log/kubelab/dockerd.log)"
+  if [ "$with_cluster" = 1 ]; then
+    # Pods' network namespaces are held by a tiny image made from this machine's `sleep` (no pause image
+    # needed); imported while the cluster starts, needed before the first pod.
+    (docker image inspect kubelab/pod-holder:latest >/dev/null 2>&1 || \
+      tar -C / -chf - usr/bin/sleep usr/lib/x86_64-linux-gnu/libc.so.6 lib64/ld-linux-x86-64.so.2 | \
+        docker import -c 'CMD ["/usr/bin/sleep","infinity"]' - kubelab/pod-holder:latest >/dev/null) &
+    holder_pid=$!
+  fi
+fi
+
+if [ "$with_cluster" = 1 ]; then
+  for _ in $(seq 1 1200); do
+    [ -s /run/kubelab/cluster-ready ] && break
+    kill -0 "$cluster_pid" 2>/dev/null || break
+    sleep 0.05
+  done
+  [ -s /run/kubelab/cluster-ready ] || fail "the Kubernetes mini-cluster did not start (see /var/log/kubelab/cluster.log)"
+  if [ -n "${holder_pid:-}" ]; then
+    wait "$holder_pid" || fail "could not create the pod holder image kubelab/pod-holder (see docker images)"
+  fi
 fi
 
 date +%s > /run/kubelab/ready

@@ -3,11 +3,12 @@
 // recipe changes; pushes of unchanged images only confirm layers the mirror already has.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
-import { catalog, sandboxRecipe, SANDBOX_REPOSITORY, supportFiles, type ImageRecipe } from './catalog';
+import { catalog, CLUSTER_BUNDLE_NAME, sandboxRecipe, sandboxSupportFiles, SANDBOX_REPOSITORY, supportFiles, type ImageRecipe } from './catalog';
+import { bundleCluster } from './cluster-bundle';
 import { ensureRegistry, mirrorRepository } from './registry';
 
 export const BASE_IMAGE = 'kubelab/base:bookworm';
@@ -32,13 +33,23 @@ export interface BuildReport {
   durationMs: number;
 }
 
-/** Hash of everything an image is built from; `baseId` (the base image's id) makes a new base rebuild all. */
-export function recipeHash(recipe: ImageRecipe, tag: string, baseId = ''): string {
-  const files = recipe.steps.flatMap((s) => Object.keys(supportFiles).filter((f) => s.includes(f)).map((f) => supportFiles[f]));
-  return createHash('sha256').update(JSON.stringify([BASE_IMAGE, baseId, recipe.packages, recipe.steps, tag, files])).digest('hex').slice(0, 16);
+/** Every support file a build context may hold, by name (lesson-image files and the sandbox's own). */
+export function contextFiles(): Record<string, string> {
+  return { ...supportFiles, ...sandboxSupportFiles() };
 }
 
-export function dockerfileFor(recipe: ImageRecipe, tag: string, baseId = ''): string {
+/**
+ * Hash of everything an image is built from; `baseId` (the base image's id) makes a new base rebuild all,
+ * `generated` is the hash of generated context content (the sandbox's mini-cluster bundle).
+ */
+export function recipeHash(recipe: ImageRecipe, tag: string, baseId = '', generated = '', files = contextFiles()): string {
+  const used = recipe.steps.flatMap((s) => Object.keys(files).filter((f) => s.includes(f)).map((f) => files[f]));
+  const inputs: unknown[] = [BASE_IMAGE, baseId, recipe.packages, recipe.steps, tag, used];
+  if (generated) inputs.push(generated);
+  return createHash('sha256').update(JSON.stringify(inputs)).digest('hex').slice(0, 16);
+}
+
+export function dockerfileFor(recipe: ImageRecipe, tag: string, baseId = '', generated = '', files = contextFiles()): string {
   const lines = [`FROM ${BASE_IMAGE}`];
   if (recipe.packages.length) {
     lines.push(
@@ -46,7 +57,7 @@ export function dockerfileFor(recipe: ImageRecipe, tag: string, baseId = ''): st
     );
   }
   lines.push(...recipe.steps.map((s) => s.replaceAll('{{TAG}}', tag)));
-  lines.push(`LABEL ${RECIPE_LABEL}=${recipeHash(recipe, tag, baseId)} org.opencontainers.image.description="${recipe.description.replace(/"/g, "'")}"`);
+  lines.push(`LABEL ${RECIPE_LABEL}=${recipeHash(recipe, tag, baseId, generated, files)} org.opencontainers.image.description="${recipe.description.replace(/"/g, "'")}"`);
   return lines.join('\n') + '\n';
 }
 
@@ -110,12 +121,21 @@ function followProgress(docker: Docker, stream: NodeJS.ReadableStream): Promise<
   });
 }
 
-async function buildOne(docker: Docker, recipe: ImageRecipe, tag: string, baseId: string): Promise<void> {
+/** Generated build-context content of one image: a directory (named as the recipe's COPY names it) and its hash. */
+interface GeneratedContext {
+  name: string;
+  dir: string;
+  hash: string;
+}
+
+async function buildOne(docker: Docker, recipe: ImageRecipe, tag: string, baseId: string, files: Record<string, string>, generated?: GeneratedContext): Promise<void> {
   const context = mkdtempSync(path.join(os.tmpdir(), 'kubelab-image-'));
   try {
-    writeFileSync(path.join(context, 'Dockerfile'), dockerfileFor(recipe, tag, baseId));
-    for (const [name, content] of Object.entries(supportFiles)) writeFileSync(path.join(context, name), content);
-    const stream = await docker.buildImage({ context, src: ['Dockerfile', ...Object.keys(supportFiles)] }, { t: `${recipe.repository}:${tag}`, rm: true, forcerm: true });
+    writeFileSync(path.join(context, 'Dockerfile'), dockerfileFor(recipe, tag, baseId, generated?.hash, files));
+    for (const [name, content] of Object.entries(files)) writeFileSync(path.join(context, name), content);
+    if (generated) cpSync(generated.dir, path.join(context, generated.name), { recursive: true });
+    const src = ['Dockerfile', ...Object.keys(files), ...(generated ? [generated.name] : [])];
+    const stream = await docker.buildImage({ context, src }, { t: `${recipe.repository}:${tag}`, rm: true, forcerm: true });
     await followProgress(docker, stream);
   } finally {
     rmSync(context, { recursive: true, force: true });
@@ -196,19 +216,28 @@ async function buildImagesLocked(opts: BuildOptions): Promise<BuildReport> {
     .map((r) => ({ ...r, tags: r.tags.filter((t) => wanted(r, t)), mirrorAs: r.tags.filter((t) => wanted(r, t))[0] === r.tags[0] ? r.mirrorAs : [] }))
     .filter((r) => r.tags.length > 0);
   const total = recipes.reduce((n, r) => n + r.tags.length, 0);
-  let done = 0;
-  for (const recipe of recipes) {
-    for (const tag of recipe.tags) {
-      const ref = `${recipe.repository}:${tag}`;
-      done++;
-      if ((await imageLabel(docker, ref)) === recipeHash(recipe, tag, baseId)) {
-        report.upToDate.push(ref);
-        continue;
+  const files = contextFiles();
+  // The sandbox carries the mini-cluster bundled from the current sources: bundling takes about a
+  // second, and its hash is part of the sandbox recipe's, so a cluster change rebuilds the image.
+  const bundleDir = mkdtempSync(path.join(os.tmpdir(), 'kubelab-cluster-bundle-'));
+  try {
+    let done = 0;
+    for (const recipe of recipes) {
+      const generated = recipe.repository === SANDBOX_REPOSITORY ? { name: CLUSTER_BUNDLE_NAME, ...(await bundleCluster(bundleDir)) } : undefined;
+      for (const tag of recipe.tags) {
+        const ref = `${recipe.repository}:${tag}`;
+        done++;
+        if ((await imageLabel(docker, ref)) === recipeHash(recipe, tag, baseId, generated?.hash, files)) {
+          report.upToDate.push(ref);
+          continue;
+        }
+        log(`[${done}/${total}] building ${ref}`);
+        await buildOne(docker, recipe, tag, baseId, files, generated);
+        report.built.push(ref);
       }
-      log(`[${done}/${total}] building ${ref}`);
-      await buildOne(docker, recipe, tag, baseId);
-      report.built.push(ref);
     }
+  } finally {
+    rmSync(bundleDir, { recursive: true, force: true });
   }
 
   const registry = await ensureRegistry({ dataDir: path.join(opts.stateDir, 'registry'), port: opts.registryPort });

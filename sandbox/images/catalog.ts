@@ -32,6 +32,10 @@ const nginxSteps = [
   'CMD ["nginx", "-g", "daemon off;"]',
 ];
 
+/** The mini-cluster bundle (cluster-bundle.ts): its name in the build context and its place in the image. */
+export const CLUSTER_BUNDLE_NAME = 'kubelab-cluster';
+export const CLUSTER_BUNDLE_IMAGE_DIR = '/usr/local/lib/kubelab-cluster';
+
 /** The learner's sandbox itself: a Debian machine with its own Docker engine (Docker-in-Docker). */
 export const SANDBOX_REPOSITORY = 'kubelab/sandbox';
 
@@ -46,13 +50,20 @@ export const sandboxRecipe: ImageRecipe = {
     'COPY sandbox-entrypoint.sh /usr/local/sbin/kubelab-sandbox-init',
     'COPY sandbox-motd /etc/motd',
     'COPY sandbox-bashrc /root/.bashrc',
+    'COPY sandbox-kubectl-completion /usr/share/bash-completion/completions/kubectl',
+    'COPY docker-compose-plugin /usr/libexec/docker/cli-plugins/docker-compose',
     'RUN chmod 0755 /usr/local/sbin/kubelab-sandbox-init && cp /root/.bashrc /etc/skel/.bashrc && echo "cat /etc/motd" > /etc/profile.d/kubelab-motd.sh'
       + ' && update-alternatives --set iptables /usr/sbin/iptables-legacy && update-alternatives --set ip6tables /usr/sbin/ip6tables-legacy'
-      + ' && mkdir -p /opt/kubelab /var/lib/kubelab && ln -s /opt/kubelab/bin/kubectl /usr/local/bin/kubectl && ln -s /opt/kubelab/bin/helm /usr/local/bin/helm',
+      + ' && mkdir -p /opt/kubelab /var/lib/kubelab && ln -s /opt/kubelab/bin/kubectl /usr/local/bin/kubectl && ln -s /opt/kubelab/bin/helm /usr/local/bin/helm'
+      // `docker compose` (the plugin) runs docker-compose 1.29; its version is written in once, here.
+      + ' && sed -i "s/@COMPOSE_VERSION@/$(docker-compose version --short)/g" /usr/libexec/docker/cli-plugins/docker-compose'
+      + ' && chmod 0755 /usr/libexec/docker/cli-plugins/docker-compose && docker compose version >/dev/null',
     'ENV KUBELAB_PROFILE=full LANG=C.UTF-8 TERM=xterm-256color',
     'VOLUME ["/var/lib/docker"]',
     'WORKDIR /root',
     'ENTRYPOINT ["/usr/bin/tini", "--", "/usr/local/sbin/kubelab-sandbox-init"]',
+    // The mini-cluster bundle (cluster-bundle.ts) changes most often: last, so a change rebuilds only this layer.
+    `COPY ${CLUSTER_BUNDLE_NAME} ${CLUSTER_BUNDLE_IMAGE_DIR}`,
   ],
   description: "a learner's sandbox: Docker engine, compose, kubectl and the mini-cluster",
 };
@@ -148,13 +159,23 @@ export const catalog: ImageRecipe[] = [
   },
 ];
 
-const sandboxFile = (name: string) => readFileSync(path.join(__dirname, '..', 'image', name), 'utf8');
+/**
+ * The sandbox image's own files (sandbox/image/), by build-context name. Read on demand, not at module
+ * load: the mini-cluster imports this catalog, and its bundle (cluster-bundle.ts) has no sandbox/image/.
+ */
+export function sandboxSupportFiles(): Record<string, string> {
+  const read = (name: string) => readFileSync(path.join(__dirname, '..', 'image', name), 'utf8');
+  return {
+    'sandbox-entrypoint.sh': read('entrypoint.sh'),
+    'sandbox-motd': read('motd'),
+    'sandbox-bashrc': read('bashrc'),
+    'sandbox-kubectl-completion': read('kubectl-completion.bash'),
+    'docker-compose-plugin': read('docker-compose-plugin.sh'),
+  };
+}
 
-/** Support files copied into build contexts, by file name. */
+/** Files of the lesson images copied into build contexts, by file name. */
 export const supportFiles: Record<string, string> = {
-  'sandbox-entrypoint.sh': sandboxFile('entrypoint.sh'),
-  'sandbox-motd': sandboxFile('motd'),
-  'sandbox-bashrc': sandboxFile('bashrc'),
   'nginx-default.conf': [
     'server {',
     '    listen 80 default_server;',
