@@ -8,7 +8,6 @@ import http from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { build } from 'esbuild';
 import { encode } from 'next-auth/jwt';
 import { chromium, type Browser } from 'playwright-core';
 import { renderToStaticMarkup } from 'react-dom/server';
@@ -17,14 +16,13 @@ import { prepareDatabase } from '@/lib/db/prepare';
 import { createUser, type SessionUser } from '@/lib/auth/users';
 import { LocalDriver } from '@/sandbox/drivers/local';
 import { SandboxManager } from '@/sandbox/manager';
+import { bundleHarness, CHROMIUM, CHROMIUM_ARGS, send, toRequest } from '../support/browser-harness';
 
 jest.mock('@/app/components/grading/grading.css', () => ({}));
 const who: { user: SessionUser | null } = { user: null };
 jest.mock('@/lib/auth/request', () => ({ ...jest.requireActual('@/lib/auth/request'), currentUser: async () => who.user }));
 
 const SECRET = 'grading-panel-e2e-secret-0123456789';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const root = path.join(__dirname, '..', '..');
 const lessonKey = 'kubernetes/first-deployment';
 
 let db: Db;
@@ -35,27 +33,6 @@ let base = '';
 let learner: SessionUser;
 let instructor: SessionUser;
 let bridge: { close(): void };
-
-async function toRequest(req: http.IncomingMessage): Promise<Request> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  const headers = new Headers();
-  for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
-  return new Request(`${base}${req.url}`, { method: req.method, headers, body: chunks.length && req.method !== 'GET' ? Buffer.concat(chunks) : undefined });
-}
-
-async function send(res: http.ServerResponse, response: Response): Promise<void> {
-  res.writeHead(response.status, Object.fromEntries(response.headers));
-  if (response.body) {
-    const reader = response.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      res.write(value);
-    }
-  }
-  res.end();
-}
 
 beforeAll(async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'kubelab-grading-panel-'));
@@ -68,19 +45,7 @@ beforeAll(async () => {
   learner = await createUser(db, { email: 'panel-learner@example.com', password: 'longenough' });
   instructor = await createUser(db, { email: 'panel-teacher@example.com', password: 'longenough' }, 'instructor');
 
-  const bundle = await build({
-    entryPoints: [path.join(__dirname, 'grading-harness', 'entry.tsx')],
-    bundle: true,
-    write: false,
-    outdir: '/harness',
-    platform: 'browser',
-    format: 'iife',
-    jsx: 'automatic',
-    tsconfig: path.join(root, 'tsconfig.json'),
-    define: { 'process.env.NODE_ENV': '"production"' },
-    logLevel: 'silent',
-  });
-  const asset = (ext: string) => bundle.outputFiles.find((f) => f.path.endsWith(ext))!.text;
+  const assets = await bundleHarness(path.join(__dirname, 'grading-harness', 'entry.tsx'));
   const { loadLesson } = await import('@/lib/lessons');
   const loaded = await loadLesson('kubernetes', 'first-deployment', 'en');
   if (!loaded.ok) throw new Error('fixture lesson does not load');
@@ -100,9 +65,9 @@ beforeAll(async () => {
     void (async () => {
       const u = new URL(req.url ?? '/', 'http://x');
       const route = routes[`${req.method} ${u.pathname}`];
-      if (route) return send(res, await route(await toRequest(req)));
-      if (u.pathname === '/bundle.js') return res.writeHead(200, { 'content-type': 'text/javascript' }).end(asset('.js'));
-      if (u.pathname === '/bundle.css') return res.writeHead(200, { 'content-type': 'text/css' }).end(asset('.css'));
+      if (route) return send(res, await route(await toRequest(req, base)));
+      if (u.pathname === '/bundle.js') return res.writeHead(200, { 'content-type': 'text/javascript' }).end(assets.js);
+      if (u.pathname === '/bundle.css') return res.writeHead(200, { 'content-type': 'text/css' }).end(assets.css);
       if (u.pathname === '/lesson') {
         const page = `<!doctype html><html><head><link rel="stylesheet" href="/bundle.css"></head><body><div id="terminal"></div><div id="lesson"></div><script>window.__LESSON__=${JSON.stringify(lessonData)}</script><script src="/bundle.js"></script></body></html>`;
         return res.writeHead(200, { 'content-type': 'text/html' }).end(page);
@@ -120,7 +85,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }, 180_000);
 
 afterAll(async () => {

@@ -14,11 +14,11 @@ import { createDb } from '../../lib/db';
 import { prepareDatabase } from '../../lib/db/prepare';
 import { LANGUAGE_COOKIE } from '../../lib/i18n/negotiate';
 import { buildIsStale } from '../../scripts/cli/commands/start';
+import { CHROMIUM, CHROMIUM_ARGS } from '../support/browser-harness';
 
 const root = path.join(__dirname, '..', '..');
 const outDir = path.resolve(process.argv[2] ?? path.join(root, 'docs', 'screenshots'));
 const LESSON = '/lessons/kubernetes/architecture';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 async function freePort(): Promise<number> {
   const s = net.createServer();
@@ -60,7 +60,7 @@ async function main(): Promise<void> {
   });
   server.stdout!.on('data', (d) => (log += d));
   server.stderr!.on('data', (d) => (log += d));
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   try {
     const until = Date.now() + 120_000;
     while (!/ready on/.test(log)) {

@@ -14,10 +14,9 @@ import { createDb, type Db } from '@/lib/db';
 import { prepareDatabase } from '@/lib/db/prepare';
 import { loadLesson } from '@/lib/lessons';
 import { buildIsStale } from '@/scripts/cli/commands/start';
+import { CHROMIUM, CHROMIUM_ARGS } from '../support/browser-harness';
 
 const root = path.join(__dirname, '..', '..');
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const LESSON = { track: 'kubernetes', slug: 'architecture' };
 const LEARNER = { name: 'Ada Learner', email: 'e2e-ada@example.com', password: 'learner-password-1' };
 const INSTRUCTOR = { email: 'e2e-teacher@example.com', password: 'teacher-password-1' };

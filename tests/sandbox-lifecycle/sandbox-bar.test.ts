@@ -6,7 +6,6 @@ import http from 'node:http';
 import { existsSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { build } from 'esbuild';
 import { encode } from 'next-auth/jwt';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createDb, type Db } from '@/lib/db';
@@ -14,12 +13,10 @@ import { prepareDatabase } from '@/lib/db/prepare';
 import { createUser, type SessionUser } from '@/lib/auth/users';
 import { SANDBOX_CHANGED_EVENT } from '@/app/components/terminal/events';
 import { SandboxManager, sandboxIdFor } from '@/sandbox/manager';
+import { bundleHarness, CHROMIUM, CHROMIUM_ARGS, send, toRequest } from '../support/browser-harness';
 import { FakeLifetimeDriver } from './fake-driver';
 
 const SECRET = 'sandbox-bar-secret-0123456789abcdef';
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const root = path.join(__dirname, '..', '..');
 const MIN = 60_000;
 
 const haveChromium = existsSync(CHROMIUM);
@@ -32,14 +29,6 @@ let browser: Browser;
 let base = '';
 let learner: SessionUser;
 
-async function toRequest(req: http.IncomingMessage): Promise<Request> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  const headers = new Headers();
-  for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
-  return new Request(`${base}${req.url}`, { method: req.method, headers, body: chunks.length && req.method !== 'GET' ? Buffer.concat(chunks) : undefined });
-}
-
 (haveChromium ? describe : describe.skip)('sandbox bar in a browser', () => {
   beforeAll(async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'kubelab-sandbox-bar-'));
@@ -51,19 +40,7 @@ async function toRequest(req: http.IncomingMessage): Promise<Request> {
     Object.assign(globalThis, { kubelabDb: db, kubelabSandboxes: new SandboxManager(driver, { idleTimeoutMs: 3 * 60 * MIN }) });
     learner = await createUser(db, { email: 'bar-learner@example.com', password: 'longenough' });
 
-    const bundle = await build({
-      entryPoints: [path.join(__dirname, 'bar-harness', 'entry.tsx')],
-      bundle: true,
-      write: false,
-      outdir: '/harness',
-      platform: 'browser',
-      format: 'iife',
-      jsx: 'automatic',
-      tsconfig: path.join(root, 'tsconfig.json'),
-      define: { 'process.env.NODE_ENV': '"production"' },
-      logLevel: 'silent',
-    });
-    const asset = (ext: string) => bundle.outputFiles.find((f) => f.path.endsWith(ext))?.text ?? '';
+    const assets = await bundleHarness(path.join(__dirname, 'bar-harness', 'entry.tsx'));
     const routes = {
       'GET /api/sandbox': (await import('@/app/api/sandbox/route')).GET,
       'POST /api/sandbox/extend': (await import('@/app/api/sandbox/extend/route')).POST,
@@ -75,11 +52,10 @@ async function toRequest(req: http.IncomingMessage): Promise<Request> {
         const u = new URL(req.url ?? '/', 'http://x');
         const route = routes[`${req.method} ${u.pathname}`];
         if (route) {
-          const response = await route(await toRequest(req));
-          return res.writeHead(response.status, Object.fromEntries(response.headers)).end(Buffer.from(await response.arrayBuffer()));
+          return send(res, await route(await toRequest(req, base)));
         }
-        if (u.pathname === '/bundle.js') return res.writeHead(200, { 'content-type': 'text/javascript' }).end(asset('.js'));
-        if (u.pathname === '/bundle.css') return res.writeHead(200, { 'content-type': 'text/css' }).end(asset('.css'));
+        if (u.pathname === '/bundle.js') return res.writeHead(200, { 'content-type': 'text/javascript' }).end(assets.js);
+        if (u.pathname === '/bundle.css') return res.writeHead(200, { 'content-type': 'text/css' }).end(assets.css);
         if (u.pathname === '/lesson') {
           const lang = u.searchParams.get('lang') === 'ko' ? 'ko' : 'en';
           return res
