@@ -75,6 +75,9 @@ async function waitForDocker(timeoutMs: number): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  // Milestones in the log (ms since the process started) say where a slow sandbox start went.
+  const since = () => `${Math.round(performance.now())} ms`;
+  console.log(`cluster-up: code loaded at ${since()}`);
   let args: Args;
   try {
     args = parseClusterArgs(process.argv.slice(2));
@@ -83,7 +86,10 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const withDocker = process.env.KUBELAB_POD_RUNTIME === 'docker';
-  if (withDocker) await waitForDocker(60_000);
+  if (withDocker) {
+    await waitForDocker(60_000);
+    console.log(`cluster-up: Docker answered at ${since()}`);
+  }
   const runtime = withDocker ? new DockerRuntime({ dataDir: '/var/lib/kubelab/pod-data', mirror: process.env.KUBELAB_MIRROR || undefined }) : undefined;
   const cluster = await startCluster({
     host: '127.0.0.1',
@@ -100,7 +106,7 @@ async function main(): Promise<void> {
     proxy = new ServiceProxy(cluster.ctx.store);
     await proxy.start();
   }
-  console.log(`mini-cluster at ${cluster.url} (${runtime ? 'docker' : 'simulated'} runtime)`);
+  console.log(`mini-cluster at ${cluster.url} (${runtime ? 'docker' : 'simulated'} runtime), ready at ${since()}`);
   if (args.readyFile) writeFileSync(args.readyFile, `${cluster.url}\n`);
   const stop = async () => {
     proxy?.close();

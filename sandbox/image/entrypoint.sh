@@ -8,7 +8,10 @@ set -u
 mkdir -p /run/kubelab /var/log/kubelab
 rm -f /run/kubelab/ready /run/kubelab/failed /run/kubelab/cluster-ready
 profile="${KUBELAB_PROFILE:-full}"
-fail() { echo "$*" > /run/kubelab/failed; echo "kubelab sandbox: $*" >&2; exec sleep infinity; }
+# Start-up milestones with their time (bash's clock, no process per mark), for slow-start diagnosis.
+mark() { echo "$EPOCHREALTIME $*" >> /var/log/kubelab/startup.log; }
+: > /var/log/kubelab/startup.log; mark "start (profile $profile)"
+fail() { mark "failed: $*"; echo "$*" > /run/kubelab/failed; echo "kubelab sandbox: $*" >&2; exec sleep infinity; }
 with_docker=0; with_cluster=0
 case "$profile" in
   docker) with_docker=1 ;;
@@ -23,6 +26,18 @@ while read -r mnt; do
   mount -o remount,bind,rw "$mnt" 2>/dev/null || true
 done < <(awk '$9 == "cgroup" || $9 == "cgroup2" { print $5 }' /proc/self/mountinfo)
 
+docker_api() { curl -sf --max-time 30 --unix-socket /var/run/docker.sock "$@"; }
+# `docker image inspect || docker import`, through the API: two docker CLI starts cost a tenth of a second.
+import_pod_holder() {
+  docker_api -o /dev/null http://docker/images/kubelab/pod-holder:latest/json && return 0
+  local out
+  out=$(tar -C / -chf - usr/bin/sleep usr/lib/x86_64-linux-gnu/libc.so.6 lib64/ld-linux-x86-64.so.2 | \
+    docker_api -X POST -H 'Content-Type: application/x-tar' --data-binary @- \
+      'http://docker/images/create?fromSrc=-&repo=kubelab/pod-holder&tag=latest&changes=CMD%20%5B%22%2Fusr%2Fbin%2Fsleep%22%2C%22infinity%22%5D') || return 1
+  # The engine reports import errors inside a 200 response's progress stream.
+  case "$out" in *'"error"'*) echo "$out" >&2; return 1 ;; esac
+  docker_api -o /dev/null http://docker/images/kubelab/pod-holder:latest/json
+}
 docker_ping() { curl -sf --max-time 1 --unix-socket /var/run/docker.sock http://docker/_ping >/dev/null 2>&1; }
 
 if [ "$with_docker" = 1 ]; then
@@ -39,6 +54,7 @@ if [ "$with_docker" = 1 ]; then
   rm -f /var/run/docker.pid /var/run/docker/containerd/containerd.pid
   dockerd >/var/log/kubelab/dockerd.log 2>&1 &
   dockerd_pid=$!
+  mark "dockerd started"
 fi
 
 if [ "$with_cluster" = 1 ]; then
@@ -52,6 +68,7 @@ if [ "$with_cluster" = 1 ]; then
   (cd /root && exec /opt/kubelab/bin/node /usr/local/lib/kubelab-cluster/cluster-up.js --ready-file /run/kubelab/cluster-ready ${KUBELAB_CLUSTER_ARGS:-}) \
     >/var/log/kubelab/cluster.log 2>&1 &
   cluster_pid=$!
+  mark "cluster started"
 fi
 
 if [ "$with_docker" = 1 ]; then
@@ -61,12 +78,11 @@ if [ "$with_docker" = 1 ]; then
     sleep 0.05
   done
   docker_ping || fail "the Docker daemon did not start (see /var/log/kubelab/dockerd.log)"
+  mark "dockerd ready"
   if [ "$with_cluster" = 1 ]; then
     # Pods' network namespaces are held by a tiny image made from this machine's `sleep` (no pause image
     # needed); imported while the cluster starts, needed before the first pod.
-    (docker image inspect kubelab/pod-holder:latest >/dev/null 2>&1 || \
-      tar -C / -chf - usr/bin/sleep usr/lib/x86_64-linux-gnu/libc.so.6 lib64/ld-linux-x86-64.so.2 | \
-        docker import -c 'CMD ["/usr/bin/sleep","infinity"]' - kubelab/pod-holder:latest >/dev/null) &
+    import_pod_holder &
     holder_pid=$!
   fi
 fi
@@ -78,10 +94,12 @@ if [ "$with_cluster" = 1 ]; then
     sleep 0.05
   done
   [ -s /run/kubelab/cluster-ready ] || fail "the Kubernetes mini-cluster did not start (see /var/log/kubelab/cluster.log)"
+  mark "cluster ready"
   if [ -n "${holder_pid:-}" ]; then
     wait "$holder_pid" || fail "could not create the pod holder image kubelab/pod-holder (see docker images)"
   fi
 fi
 
+mark ready
 date +%s > /run/kubelab/ready
 exec sleep infinity

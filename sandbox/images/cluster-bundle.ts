@@ -29,6 +29,8 @@ const DATA_FILES: { from: string; to: string; keep?: (name: string) => boolean }
   { from: 'node_modules/dockerode/lib/proto', to: 'proto' },
 ];
 
+const STUBBED_PACKAGES = ['ssh2', '@grpc/grpc-js', '@grpc/proto-loader'];
+
 function runEsbuild(root: string, outFile: string): Promise<void> {
   const bin = path.join(root, 'node_modules', 'esbuild', 'bin', 'esbuild');
   if (!existsSync(bin)) throw new Error(`esbuild is missing (${bin}): run npm install in ${root}`);
@@ -39,8 +41,10 @@ function runEsbuild(root: string, outFile: string): Promise<void> {
     '--target=node20',
     '--format=cjs',
     `--outfile=${outFile}`,
-    // ssh2/cpu-features load optional native add-ons inside try/catch; without them they use pure JS.
+    // Native add-ons are optional (loaded inside try/catch) in what remains after the stubs below.
     '--external:*.node',
+    // Dockerode's SSH transport and BuildKit sessions, never used by the cluster: see bundle-stub.js.
+    ...STUBBED_PACKAGES.map((name) => `--alias:${name}=./sandbox/image/bundle-stub.js`),
     '--log-level=error',
     '--legal-comments=none',
   ];
