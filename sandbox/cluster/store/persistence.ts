@@ -2,15 +2,16 @@
 // snapshot written atomically (temp file + rename), debounced after commits, flushed on stop.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../apiserver/zod-messages';
 import type { MemoryStore, StoreSnapshot } from './memory-store';
 
 export const SNAPSHOT_FILE = 'cluster-state.json';
 
 const snapshotSchema = z.object({
   version: z.literal(1),
-  resourceVersion: z.number().int().nonnegative(),
-  resources: z.record(z.string(), z.array(z.object({ apiVersion: z.string(), kind: z.string(), metadata: z.object({ name: z.string() }).passthrough() }).passthrough())),
+  resourceVersion: z.int().check(z.nonnegative()),
+  resources: z.record(z.string(), z.array(z.looseObject({ apiVersion: z.string(), kind: z.string(), metadata: z.looseObject({ name: z.string() }) }))),
 });
 
 export function loadSnapshot(dataDir: string): StoreSnapshot | undefined {

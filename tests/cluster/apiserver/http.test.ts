@@ -109,6 +109,16 @@ describe('mini-cluster API server over HTTPS', () => {
     expect((await request('GET', '/healthz', { token: null })).body).toBe('ok');
   });
 
+  it('rejects a DeleteOptions body that does not fit with a 400 naming the field', async () => {
+    // Node sends DELETE bodies without a length unless told (kubectl always sends one).
+    const withBody = (body: object) => ({ body: JSON.stringify(body), headers: { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(JSON.stringify(body))) } });
+    const bad = await request('DELETE', '/api/v1/namespaces/default/configmaps/anything', withBody({ kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Sideways' }));
+    expect(bad.status).toBe(400);
+    expect(JSON.parse(bad.body).message).toBe('the object provided is unrecognized (must be of type DeleteOptions): propagationPolicy: Invalid option: expected one of "Background"|"Foreground"|"Orphan"');
+    const grace = await request('DELETE', '/api/v1/namespaces/default/configmaps/anything', withBody({ gracePeriodSeconds: 'soon' }));
+    expect(JSON.parse(grace.body).message).toBe('the object provided is unrecognized (must be of type DeleteOptions): gracePeriodSeconds: Invalid input: expected number, received string');
+  });
+
   it('refuses a resourceVersion on create like the storage layer (500 without a reason)', async () => {
     const r = await request('POST', '/api/v1/namespaces/default/configmaps', { body: JSON.stringify({ metadata: { name: 'with-rv', resourceVersion: '12' } }), headers: { 'Content-Type': 'application/json' } });
     expect(r.status).toBe(500);
