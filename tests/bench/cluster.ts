@@ -1,8 +1,9 @@
 // Mini-cluster figures: cold start to all nodes Ready (in-process and as a `kubelab cluster up`
 // child), `kubectl get pods` latency vs the raw HTTP list, 3-replica Deployment create-to-Available
-// at timeScale 1, idle RSS, and 1,000 pods across the 4 nodes.
+// at timeScale 1, idle RSS (of `kubelab cluster up` and of the bundle a Docker sandbox runs), and
+// 1,000 pods across the 4 nodes.
 // Targets: cold start < 300 ms, idle RSS < 80 MB, 3-replica Deployment Available < 2 s.
-// Run: npx tsx tests/bench/cluster.ts
+// Run: npx tsx tests/bench/cluster.ts [cold-start|deployment|sandbox-bundle|cluster-up ...]
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, existsSync } from 'node:fs';
 import https from 'node:https';
@@ -11,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
 import { startCluster } from '../../sandbox/cluster/cluster';
+import { bundleCluster, CLUSTER_BUNDLE_ENTRY } from '../../sandbox/images/cluster-bundle';
 import { runKubectl } from '../cluster/support/cluster';
 
 const rows: [string, string, string][] = [];
@@ -95,11 +97,12 @@ function freePort(): Promise<number> {
   });
 }
 
-async function startChild(dir: string, extraArgs: string[] = []): Promise<{ child: ChildProcess; api: Api; readyMs: number }> {
+/** `kubelab cluster up` by default; `command` runs another entry (e.g. the sandbox's bundle) with the same flags. */
+async function startChild(dir: string, extraArgs: string[] = [], command = [process.execPath, 'scripts/kubelab.js', 'cluster', 'up']): Promise<{ child: ChildProcess; api: Api; readyMs: number }> {
   const port = await freePort();
   const kubeconfig = path.join(dir, 'kubeconfig');
   const t0 = process.hrtime.bigint();
-  const child = spawn(process.execPath, ['scripts/kubelab.js', 'cluster', 'up', '--port', String(port), '--kubeconfig', kubeconfig, ...extraArgs], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(command[0], [...command.slice(1), '--port', String(port), '--kubeconfig', kubeconfig, ...extraArgs], { stdio: ['ignore', 'pipe', 'inherit'] });
   child.stdout!.resume();
   for (;;) {
     if (child.exitCode !== null) throw new Error(`cluster up exited with ${child.exitCode}`);
@@ -232,10 +235,34 @@ async function childFigures(): Promise<void> {
   }
 }
 
+/** The cluster process as a sandbox runs it: the esbuild bundle under plain node with a small young generation (entrypoint.sh). */
+async function sandboxBundleFigures(): Promise<void> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'kubelab-bench-'));
+  try {
+    const { dir: bundleDir } = await bundleCluster(path.join(dir, 'bundle'));
+    for (const flags of [[], ['--max-semi-space-size=1']]) {
+      const label = flags.length ? `node ${flags.join(' ')}` : 'plain node';
+      const { child, readyMs } = await startChild(dir, ['--data', path.join(dir, `data${flags.length}`)], [process.execPath, ...flags, path.join(bundleDir, CLUSTER_BUNDLE_ENTRY)]);
+      try {
+        record(`cold start of the sandbox's cluster bundle (${label}) → 4 nodes Ready`, fmt(readyMs), 'target < 300 ms');
+        await sleep(3000);
+        record(`idle RSS of the sandbox's cluster bundle (${label}, 3 s after Ready)`, `${treeRssMB(child.pid!).toFixed(1)} MB`, 'target < 80 MB');
+      } finally {
+        await stopChild(child);
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const sections: Record<string, () => Promise<void>> = { 'cold-start': coldStartInProcess, deployment: deploymentAvailable, 'sandbox-bundle': sandboxBundleFigures, 'cluster-up': childFigures };
+
 async function main(): Promise<void> {
-  await coldStartInProcess();
-  await deploymentAvailable();
-  await childFigures();
+  const chosen = process.argv.slice(2);
+  const unknown = chosen.filter((name) => !sections[name]);
+  if (unknown.length) throw new Error(`unknown section ${unknown.join(', ')}; choose from ${Object.keys(sections).join(', ')}`);
+  for (const [name, run] of Object.entries(sections)) if (!chosen.length || chosen.includes(name)) await run();
   console.log('\n| figure | value | target |\n| --- | --- | --- |');
   for (const [a, b, t] of rows) console.log(`| ${a} | ${b} | ${t} |`);
   agent.destroy();
