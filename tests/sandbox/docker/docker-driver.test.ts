@@ -53,6 +53,20 @@ describeDocker('docker driver: one learner sandbox', () => {
     expect((await driver.exec(id, 'docker images -q nginx:1.17.23')).stdout).toBe('');
   });
 
+  it('runs `docker compose` (the CLI plugin in front of docker-compose): version, up -d and down', async () => {
+    const version = expectOk(await driver.exec(id, 'docker compose version'), 'docker compose version');
+    expect(version.stdout).toMatch(/docker-compose version \d+\.\d+\.\d+/);
+    // The CLI lists it as a plugin only when the metadata handshake answers valid JSON.
+    expect(expectOk(await driver.exec(id, 'docker --help'), 'docker --help').stdout).toMatch(/^\s+compose\*?\s+Docker Compose/m);
+    const compose = ['services:', '  app:', '    image: nginx', ''].join('\n');
+    expectOk(await driver.exec(id, `mkdir -p ~/stack && cat > ~/stack/docker-compose.yml <<'EOF'\n${compose}EOF`), 'write the compose file');
+    expectOk(await driver.exec(id, 'cd ~/stack && docker compose up -d', { timeoutMs: 300_000 }), 'docker compose up -d');
+    const running = "docker ps -q --filter label=com.docker.compose.project=stack --filter label=com.docker.compose.service=app";
+    expect(expectOk(await driver.exec(id, running), 'docker ps').stdout.trim()).not.toBe('');
+    expectOk(await driver.exec(id, 'cd ~/stack && docker compose down', { timeoutMs: 120_000 }), 'docker compose down');
+    expect(expectOk(await driver.exec(id, 'docker ps -aq --filter label=com.docker.compose.project=stack'), 'docker ps -a').stdout.trim()).toBe('');
+  });
+
   it('is found again by a new driver instance (app restart): status, exec and an interactive terminal', async () => {
     const restarted = testDriver({ recordsDir: (driver as unknown as { records: { dir: string } }).records.dir });
     try {
