@@ -49,6 +49,18 @@ async function startToPrompt(driver: DockerDriver, id: string, profile: 'docker'
   return ms;
 }
 
+/** Milestones the entrypoint logs (sandbox/image/entrypoint.sh), as ms since the entrypoint started. */
+async function startupMilestones(driver: DockerDriver, id: string): Promise<Map<string, number>> {
+  const r = await driver.exec(id, 'cat /var/log/kubelab/startup.log');
+  const marks = r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => /^(\d+\.\d+) (.+)$/.exec(l))
+    .filter((m): m is RegExpExecArray => m !== null);
+  const t0 = marks.length ? Number(marks[0][1]) : 0;
+  return new Map(marks.slice(1).map((m) => [m[2], (Number(m[1]) - t0) * 1000]));
+}
+
 async function main(): Promise<void> {
   const recordsDir = mkdtempSync(path.join(os.tmpdir(), 'kubelab-bench-'));
   const ids: string[] = [];
@@ -57,13 +69,17 @@ async function main(): Promise<void> {
   try {
     for (const profile of ['docker', 'full'] as const) {
       const samples: number[] = [];
+      const phases = new Map<string, number[]>();
       for (let i = 0; i < COLD; i++) {
         const id = `bench-cold-${profile}-${i}`;
         ids.push(id);
         samples.push(await startToPrompt(cold, id, profile));
+        for (const [label, ms] of await startupMilestones(cold, id)) phases.set(label, [...(phases.get(label) ?? []), ms]);
         await cold.reset(id);
       }
       line(`cold start-to-prompt (${profile})`, samples);
+      const inside = [...phases].map(([label, ms]) => `${label} +${pct(ms, 50).toFixed(0)}`).join(', ');
+      if (inside) process.stdout.write(`  inside the sandbox (p50 ms after the entrypoint started): ${inside}\n`);
     }
 
     const warm = new DockerDriver({ stateDir, recordsDir, settings: { warmPool: 2, maxPerUser: 100 } });
