@@ -3,12 +3,14 @@
 // it with plain node instead of compiling TypeScript on every start.
 // With the sandbox's own Docker daemon (profile `full`), learner pods run as real containers on it
 // (the Docker runtime); otherwise (profile `kubernetes`) on the simulated runtime.
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startCluster } from '../cluster/cluster';
-import { DockerRuntime } from '../cluster/kubelet/runtimes/docker';
+import { DockerRuntime, HOLDER_IMAGE } from '../cluster/kubelet/runtimes/docker';
 import { ServiceProxy } from '../cluster/kubelet/runtimes/docker/service-proxy';
+import { SNAPSHOT_FILE } from '../cluster/store/persistence';
 
 const DOCKER_SOCKET = '/var/run/docker.sock';
 
@@ -54,9 +56,9 @@ function parseClusterArgs(argv: string[]): Args {
   return args;
 }
 
-function dockerPing(): Promise<boolean> {
+function dockerGet(apiPath: string): Promise<boolean> {
   return new Promise((resolve) => {
-    const req = http.get({ socketPath: DOCKER_SOCKET, path: '/_ping', timeout: 1000 }, (res) => {
+    const req = http.get({ socketPath: DOCKER_SOCKET, path: apiPath, timeout: 1000 }, (res) => {
       res.resume();
       resolve(res.statusCode === 200);
     });
@@ -65,12 +67,21 @@ function dockerPing(): Promise<boolean> {
   });
 }
 
-/** The entrypoint starts this process and dockerd together; the kubelets need the daemon before they start. */
-async function waitForDocker(timeoutMs: number): Promise<void> {
+/**
+ * The entrypoint starts this process and dockerd together, and imports the pod holder image once the
+ * daemon answers. The kubelets need the daemon before they start, and the holder image too when the
+ * cluster is restarted with pods (they come back at once). A new cluster has no pods before the
+ * sandbox is ready, and the entrypoint marks it ready only once the holder image is there.
+ */
+async function waitForDocker(timeoutMs: number, withHolder: boolean): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!(await dockerPing())) {
-    if (Date.now() > deadline) throw new Error(`the Docker daemon did not answer on ${DOCKER_SOCKET} within ${timeoutMs / 1000} s`);
-    await new Promise((r) => setTimeout(r, 25));
+  const waits: Array<[string, string]> = [['the Docker daemon', '/_ping']];
+  if (withHolder) waits.push([`the pod holder image ${HOLDER_IMAGE}`, `/images/${HOLDER_IMAGE}/json`]);
+  for (const [what, apiPath] of waits) {
+    while (!(await dockerGet(apiPath))) {
+      if (Date.now() > deadline) throw new Error(`${what} was not there (${DOCKER_SOCKET}) within ${timeoutMs / 1000} s`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
   }
 }
 
@@ -87,7 +98,7 @@ async function main(): Promise<void> {
   }
   const withDocker = process.env.KUBELAB_POD_RUNTIME === 'docker';
   if (withDocker) {
-    await waitForDocker(60_000);
+    await waitForDocker(60_000, existsSync(path.join(args.dataDir, SNAPSHOT_FILE)));
     console.log(`cluster-up: Docker answered at ${since()}`);
   }
   const runtime = withDocker ? new DockerRuntime({ dataDir: '/var/lib/kubelab/pod-data', mirror: process.env.KUBELAB_MIRROR || undefined }) : undefined;

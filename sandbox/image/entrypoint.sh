@@ -81,7 +81,7 @@ if [ "$with_docker" = 1 ]; then
   mark "dockerd ready"
   if [ "$with_cluster" = 1 ]; then
     # Pods' network namespaces are held by a tiny image made from this machine's `sleep` (no pause image
-    # needed); imported while the cluster starts, needed before the first pod.
+    # needed); imported while the cluster starts (a restarted cluster with pods waits for it).
     import_pod_holder &
     holder_pid=$!
   fi
