@@ -58,7 +58,7 @@ if [ "$with_docker" = 1 ]; then
 fi
 
 if [ "$with_cluster" = 1 ]; then
-  [ -x /opt/kubelab/bin/node ] || fail "the mini-cluster is not mounted into this sandbox"
+  [ -x /opt/kubelab/bin/node ] || fail "node is not mounted into this sandbox (/opt/kubelab/bin/node)"
   [ -f /usr/local/lib/kubelab-cluster/cluster-up.js ] || fail "this sandbox image has no mini-cluster bundle (rebuild it: npx kubelab sandbox build)"
   mkdir -p /var/lib/kubelab/cluster /root/.kube
   # With dockerd, learner pods run as real containers on it; the cluster waits for the daemon's socket.

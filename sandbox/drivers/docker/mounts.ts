@@ -1,11 +1,10 @@
-// Read-only host files a sandbox container gets: Node and the repository's mini-cluster code (so
-// the cluster in every sandbox is exactly the platform's version, without a copy per image), and
-// the vendored kubectl/helm. Nothing else of the repository (no .env, no database, no secrets).
+// Read-only host files a sandbox container gets: the Node binary that runs the mini-cluster bundle
+// baked into the sandbox image (sandbox/images/cluster-bundle.ts), and the vendored kubectl/helm.
+// Nothing of the repository itself (no sources, no .env, no database, no secrets).
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
 const repoRoot = path.join(__dirname, '..', '..', '..');
-const APP_PARTS = ['package.json', 'tsconfig.json', 'node_modules', 'sandbox', 'scripts'];
 
 export function hostMounts(): string[] {
   const binds: string[] = [];
@@ -15,6 +14,5 @@ export function hostMounts(): string[] {
   add(process.execPath, '/opt/kubelab/bin/node');
   add(path.join(repoRoot, '.kubelab', 'bin', 'kubectl'), '/opt/kubelab/bin/kubectl');
   add(path.join(repoRoot, '.kubelab', 'bin', 'helm'), '/opt/kubelab/bin/helm');
-  for (const part of APP_PARTS) add(path.join(repoRoot, part), `/opt/kubelab/app/${part}`);
   return binds;
 }

@@ -66,6 +66,11 @@ describeDocker('docker driver: isolation and limits', () => {
     expect(r.stdout).toContain('ping=1');
   });
 
+  it('a sandbox sees no platform files: only node, kubectl and helm are mounted, read-only', async () => {
+    const r = await driver.exec(a, 'ls /opt/kubelab; ls /opt/kubelab/bin; test -e /opt/kubelab/app && echo "app visible"; touch /opt/kubelab/bin/node 2>/dev/null && echo "node writable"; mount | grep -c " /opt/kubelab/"');
+    expect(r.stdout).toBe('bin\nhelm\nkubectl\nnode\n3\n');
+  });
+
   it('a fork bomb in one sandbox hits its pids limit; the host and the other sandbox keep working', async () => {
     const bomb = driver.exec(a, "bash -c ':(){ :|:& };:' >/dev/null 2>&1; sleep 15", { timeoutMs: 25_000 });
     await new Promise((r) => setTimeout(r, 5_000));
