@@ -198,6 +198,11 @@ export class PodWorker {
       await this.startSandbox();
       if (this.finished || this.pod.metadata.deletionTimestamp) return this.poke();
     }
+    if (!this.adopted) {
+      await this.adoptExisting(this.sandboxSpec(this.sandbox!.podIP));
+      this.adopted = true;
+      if (this.finished || this.pod.metadata.deletionTimestamp) return this.poke();
+    }
     await this.restartChangedContainers();
     if (await this.enforceActiveDeadline()) return;
     if (!this.mountVolumes()) return this.writeStatus();
@@ -303,21 +308,37 @@ export class PodWorker {
     } catch (err) {
       if (!hostNetwork) this.deps.releaseIP(podIP);
       this.event('Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${err instanceof Error ? err.message : String(err)}`);
+      // A pod persisted as Running has nothing running without its sandbox: say so while retrying.
+      if (this.persistedRunning().length > 0) this.writeStatus();
       throw err;
     }
     this.sandbox = { podIP: sandbox.podIP };
-    if (!this.adopted) {
-      this.adopted = true;
-      await this.adoptRunning(spec);
-    }
   }
 
-  private async adoptRunning(spec: PodSandboxSpec): Promise<void> {
-    const rt = this.deps.runtime;
-    const statuses = ((this.initialStatus as { containerStatuses?: Array<Record<string, unknown>> } | undefined)?.containerStatuses ?? []).filter(
+  /** Containers the persisted status (from before a restart) says were running. */
+  private persistedRunning(): Array<Record<string, unknown>> {
+    return ((this.initialStatus as { containerStatuses?: Array<Record<string, unknown>> } | undefined)?.containerStatuses ?? []).filter(
       (cs) => (cs.state as { running?: unknown } | undefined)?.running && typeof cs.containerID === 'string',
     );
-    if (!rt.adoptPod || statuses.length === 0) return;
+  }
+
+  /**
+   * After a restart (of the cluster process or the node's runtime), like the kubelet's first sync
+   * after a node reboot: takes over the containers the store says were running. Those still
+   * running are watched again; those that ended meanwhile keep their exit as the current state (the
+   * sync then restarts them per restartPolicy, counting the restart); lost ones are started again.
+   * The status is written at once, so nothing reports Running for a container that is not.
+   */
+  private async adoptExisting(spec: PodSandboxSpec): Promise<void> {
+    const statuses = this.persistedRunning();
+    if (statuses.length === 0) return;
+    await this.adoptRunning(spec, statuses);
+    this.writeStatus();
+  }
+
+  private async adoptRunning(spec: PodSandboxSpec, statuses: Array<Record<string, unknown>>): Promise<void> {
+    const rt = this.deps.runtime;
+    if (!rt.adoptPod) return;
     const entries: Array<{ name: string; containerID: string; config: ContainerConfig; startedAt?: Date }> = [];
     for (const cs of statuses) {
       const r = this.records.get(cs.name as string);
@@ -333,13 +354,26 @@ export class PodWorker {
     }
     const adopted = await rt.adoptPod(spec, entries);
     for (const e of entries) {
-      const id = adopted[e.name];
-      if (!id) continue;
+      const found = adopted[e.name];
+      if (!found) continue;
       const r = this.records.get(e.name)!;
       r.imageInfo = e.config.imageInfo;
-      r.current = { id, startedAt: e.startedAt ?? this.ctx.now(), ready: !r.spec.readinessProbe, started: !r.spec.startupProbe };
-      this.watchExit(r, id);
+      if (found.exit) {
+        r.current = { id: found.id, startedAt: found.exit.startedAt, exit: found.exit, ready: false, started: false };
+        continue;
+      }
+      r.current = { id: found.id, startedAt: e.startedAt ?? this.ctx.now(), ready: !r.spec.readinessProbe, started: !r.spec.startupProbe };
+      this.watchExit(r, found.id);
       this.startProbes(r);
+    }
+    // Running before, gone now: like the kubelet, a terminated state with an unknown outcome, so the
+    // restart that follows is counted.
+    for (const cs of statuses) {
+      const r = this.records.get(cs.name as string);
+      if (!r || r.init || r.current) continue;
+      const startedAt = new Date(String((cs.state as { running: { startedAt?: string } }).running.startedAt ?? this.ctx.now().toISOString()));
+      const exit: ContainerExit = { exitCode: 137, reason: 'ContainerStatusUnknown', message: 'The container could not be located when the pod was terminated', startedAt, finishedAt: this.ctx.now() };
+      r.current = { id: String(cs.containerID).replace(/^.*:\/\//, ''), startedAt, exit, ready: false, started: false };
     }
   }
 

@@ -176,6 +176,12 @@ export interface ProbeHandler {
   grpc?: { port: number; service?: string };
 }
 
+/** A container found again by `adoptPod`: still running (no `exit`), or how it ended. */
+export interface AdoptedContainer {
+  id: string;
+  exit?: ContainerExit;
+}
+
 export interface ProbeResult {
   result: 'success' | 'failure';
   /** Shown in the `Unhealthy` event: `Liveness probe failed: <output>`. */
@@ -253,12 +259,15 @@ export interface ContainerRuntime {
   runProbe(containerID: string, probe: ProbeHandler, podIP: string, timeoutSeconds: number): Promise<ProbeResult>;
 
   /**
-   * After a restart of the cluster process: re-attach to the containers of a pod that the store
-   * says were running (`pod.status.containerStatuses[].containerID`). Returns the IDs the runtime
-   * still has (running or exited), keyed by container name; containers it lost are left out and
-   * the kubelet starts them again. Optional: a runtime without it loses everything on restart.
+   * After a restart of the cluster process (or of the node's runtime): re-attach to the containers
+   * of a pod that the store says were running (`pod.status.containerStatuses[].containerID`).
+   * Called after `startPod`. Returns what the runtime still has, keyed by container name: the ID,
+   * and `exit` when the container is no longer running (it ended while the kubelet was away, or it
+   * was cut off from a sandbox `startPod` had to re-create — the runtime kills such containers).
+   * Containers it lost are left out. The kubelet restarts exited and lost containers per the
+   * restart policy. Optional: a runtime without it loses everything on restart.
    */
-  adoptPod?(spec: PodSandboxSpec, containers: Array<{ name: string; containerID: string; config: ContainerConfig; startedAt?: Date }>): Promise<Record<string, string>>;
+  adoptPod?(spec: PodSandboxSpec, containers: Array<{ name: string; containerID: string; config: ContainerConfig; startedAt?: Date }>): Promise<Record<string, AdoptedContainer>>;
 
   /** Releases everything (timers, connections). */
   close(): Promise<void>;

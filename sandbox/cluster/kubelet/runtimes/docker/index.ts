@@ -12,6 +12,7 @@ import { badRequest } from '../../../api/errors';
 import type { ExecSession } from '../../pod-io';
 import {
   ContainerStartError,
+  type AdoptedContainer,
   type ContainerConfig,
   type ContainerExit,
   type ContainerRuntime,
@@ -183,16 +184,7 @@ export class DockerRuntime implements ContainerRuntime {
       const c = this.docker.getContainer(containerID);
       wait = (async () => {
         await c.wait().catch(() => undefined);
-        const info = await c.inspect().catch(() => undefined);
-        const exitCode = info?.State.ExitCode ?? 137;
-        const oom = info?.State.OOMKilled === true;
-        return {
-          exitCode,
-          reason: oom ? 'OOMKilled' : exitCode === 0 ? 'Completed' : 'Error',
-          signal: exitCode > 128 ? exitCode - 128 : undefined,
-          startedAt: new Date(info?.State.StartedAt ?? Date.now()),
-          finishedAt: new Date(info?.State.FinishedAt && !info.State.FinishedAt.startsWith('0001') ? info.State.FinishedAt : Date.now()),
-        };
+        return exitOf(await c.inspect().catch(() => undefined));
       })();
       this.waits.set(containerID, wait);
     }
@@ -359,21 +351,47 @@ export class DockerRuntime implements ContainerRuntime {
     return { result: 'failure', output: 'grpc probes are not supported by this runtime' };
   }
 
-  async adoptPod(spec: PodSandboxSpec, containers: Array<{ name: string; containerID: string }>): Promise<Record<string, string>> {
+  /**
+   * Called after `startPod`, which re-creates a holder that stopped (after a restart of dockerd every
+   * container is stopped). A pod container still running in the network namespace of an older
+   * holder is unreachable at the pod IP, so it is killed and reported as exited like the rest.
+   */
+  async adoptPod(spec: PodSandboxSpec, containers: Array<{ name: string; containerID: string }>): Promise<Record<string, AdoptedContainer>> {
     const holder = await this.docker.getContainer(this.holderName(spec.uid)).inspect().catch(() => undefined);
     if (!holder?.State.Running) return {};
     this.podIPs.set(spec.uid, spec.hostNetwork ? spec.hostIP : holder.NetworkSettings.Networks[POD_NETWORK]?.IPAddress ?? spec.podIP);
-    const kept: Record<string, string> = {};
+    const found: Record<string, AdoptedContainer> = {};
     for (const c of containers) {
       const id = c.containerID.replace(/^[a-z]+:\/\//, '');
-      if (await this.docker.getContainer(id).inspect().then(() => true, () => false)) kept[c.name] = id;
+      const container = this.docker.getContainer(id);
+      let info = await container.inspect().catch(() => undefined);
+      if (!info) continue;
+      if (info.State.Running && info.HostConfig.NetworkMode !== `container:${holder.Id}`) {
+        await container.kill().catch(() => undefined);
+        await container.wait().catch(() => undefined);
+        info = (await container.inspect().catch(() => undefined)) ?? info;
+      }
+      found[c.name] = info.State.Running ? { id: info.Id } : { id: info.Id, exit: exitOf(info) };
     }
-    return kept;
+    return found;
   }
 
   async close(): Promise<void> {
     this.waits.clear();
   }
+}
+
+/** How a container ended, from `docker inspect` (undefined: it is gone, as if killed). */
+function exitOf(info: Docker.ContainerInspectInfo | undefined): ContainerExit {
+  const exitCode = info?.State.ExitCode ?? 137;
+  const oom = info?.State.OOMKilled === true;
+  return {
+    exitCode,
+    reason: oom ? 'OOMKilled' : exitCode === 0 ? 'Completed' : 'Error',
+    signal: exitCode > 128 ? exitCode - 128 : undefined,
+    startedAt: new Date(info?.State.StartedAt ?? Date.now()),
+    finishedAt: new Date(info?.State.FinishedAt && !info.State.FinishedAt.startsWith('0001') ? info.State.FinishedAt : Date.now()),
+  };
 }
 
 /** Splits Docker's multiplexed log frames (8-byte headers) into one byte stream. */

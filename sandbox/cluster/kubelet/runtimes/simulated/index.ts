@@ -10,6 +10,7 @@ import type { ExecSession } from '../../pod-io';
 import {
   ImagePullError,
   ContainerStartError,
+  type AdoptedContainer,
   type ContainerConfig,
   type ContainerExit,
   type ContainerRuntime,
@@ -504,11 +505,11 @@ export class SimulatedRuntime implements ContainerRuntime {
     return { result: 'success', output: '' };
   }
 
-  async adoptPod(spec: PodSandboxSpec, containers: Array<{ name: string; containerID: string; config: ContainerConfig; startedAt?: Date }>): Promise<Record<string, string>> {
+  async adoptPod(spec: PodSandboxSpec, containers: Array<{ name: string; containerID: string; config: ContainerConfig; startedAt?: Date }>): Promise<Record<string, AdoptedContainer>> {
     const podIP = spec.hostNetwork ? spec.hostIP : spec.podIP;
     const pod = this.pods.get(spec.uid) ?? { spec, podIP, containers: new Set<string>(), emptyDirs: new Map<string, Map<string, string>>() };
     this.pods.set(spec.uid, pod);
-    const adopted: Record<string, string> = {};
+    const adopted: Record<string, AdoptedContainer> = {};
     for (const entry of containers) {
       const image = resolveImage(entry.config.image);
       if (!image || !/^[0-9a-f]{64}$/.test(entry.containerID)) continue;
@@ -521,7 +522,7 @@ export class SimulatedRuntime implements ContainerRuntime {
       c.state = 'running';
       c.startedAt = entry.startedAt ?? this.now();
       void this.runMain(c);
-      adopted[entry.name] = c.id;
+      adopted[entry.name] = { id: c.id };
     }
     return adopted;
   }
