@@ -198,11 +198,6 @@ export class PodWorker {
       await this.startSandbox();
       if (this.finished || this.pod.metadata.deletionTimestamp) return this.poke();
     }
-    if (!this.adopted) {
-      await this.adoptExisting(this.sandboxSpec(this.sandbox!.podIP));
-      this.adopted = true;
-      if (this.finished || this.pod.metadata.deletionTimestamp) return this.poke();
-    }
     await this.restartChangedContainers();
     if (await this.enforceActiveDeadline()) return;
     if (!this.mountVolumes()) return this.writeStatus();
@@ -304,10 +299,16 @@ export class PodWorker {
     const spec = this.sandboxSpec(podIP);
     let sandbox: { podIP: string };
     try {
+      // What survived a restart is checked before the sandbox is (re)made: quick, and the status
+      // stops claiming Running for containers that are not as early as possible.
+      if (!this.adopted) {
+        await this.adoptExisting(spec);
+        this.adopted = true;
+      }
       sandbox = await this.deps.runtime.startPod(spec);
     } catch (err) {
       if (!hostNetwork) this.deps.releaseIP(podIP);
-      this.event('Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${err instanceof Error ? err.message : String(err)}`);
+      if (this.adopted) this.event('Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${err instanceof Error ? err.message : String(err)}`);
       // A pod persisted as Running has nothing running without its sandbox: say so while retrying.
       if (this.persistedRunning().length > 0) this.writeStatus();
       throw err;

@@ -261,9 +261,10 @@ export interface ContainerRuntime {
   /**
    * After a restart of the cluster process (or of the node's runtime): re-attach to the containers
    * of a pod that the store says were running (`pod.status.containerStatuses[].containerID`).
-   * Called after `startPod`. Returns what the runtime still has, keyed by container name: the ID,
-   * and `exit` when the container is no longer running (it ended while the kubelet was away, or it
-   * was cut off from a sandbox `startPod` had to re-create — the runtime kills such containers).
+   * Called once per pod, before `startPod` (which then re-creates the sandbox if it is gone).
+   * Returns what the runtime still has, keyed by container name: the ID, and `exit` when the
+   * container is no longer running (it ended while the kubelet was away, or its sandbox is not
+   * running any more and `startPod` will replace it — the runtime kills such containers first).
    * Containers it lost are left out. The kubelet restarts exited and lost containers per the
    * restart policy. Optional: a runtime without it loses everything on restart.
    */

@@ -352,21 +352,22 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   /**
-   * Called after `startPod`, which re-creates a holder that stopped (after a restart of dockerd every
-   * container is stopped). A pod container still running in the network namespace of an older
-   * holder is unreachable at the pod IP, so it is killed and reported as exited like the rest.
+   * Called before `startPod`. After a restart of dockerd every container is stopped, the holder too;
+   * `startPod` will then replace the holder, so a pod container still running without a running
+   * holder, or joined to another holder than the current one, would be unreachable at the pod IP:
+   * it is killed and reported as exited like the rest.
    */
   async adoptPod(spec: PodSandboxSpec, containers: Array<{ name: string; containerID: string }>): Promise<Record<string, AdoptedContainer>> {
     const holder = await this.docker.getContainer(this.holderName(spec.uid)).inspect().catch(() => undefined);
-    if (!holder?.State.Running) return {};
-    this.podIPs.set(spec.uid, spec.hostNetwork ? spec.hostIP : holder.NetworkSettings.Networks[POD_NETWORK]?.IPAddress ?? spec.podIP);
+    const holderRunning = holder?.State.Running === true;
+    if (holderRunning) this.podIPs.set(spec.uid, spec.hostNetwork ? spec.hostIP : holder!.NetworkSettings.Networks[POD_NETWORK]?.IPAddress ?? spec.podIP);
     const found: Record<string, AdoptedContainer> = {};
     for (const c of containers) {
       const id = c.containerID.replace(/^[a-z]+:\/\//, '');
       const container = this.docker.getContainer(id);
       let info = await container.inspect().catch(() => undefined);
       if (!info) continue;
-      if (info.State.Running && info.HostConfig.NetworkMode !== `container:${holder.Id}`) {
+      if (info.State.Running && (!holderRunning || info.HostConfig.NetworkMode !== `container:${holder!.Id}`)) {
         await container.kill().catch(() => undefined);
         await container.wait().catch(() => undefined);
         info = (await container.inspect().catch(() => undefined)) ?? info;
@@ -388,7 +389,8 @@ function exitOf(info: Docker.ContainerInspectInfo | undefined): ContainerExit {
   return {
     exitCode,
     reason: oom ? 'OOMKilled' : exitCode === 0 ? 'Completed' : 'Error',
-    signal: exitCode > 128 ? exitCode - 128 : undefined,
+    // 129…192 is death by a signal; 255 (e.g. a container cut off by a restart of dockerd) is not.
+    signal: exitCode > 128 && exitCode <= 128 + 64 ? exitCode - 128 : undefined,
     startedAt: new Date(info?.State.StartedAt ?? Date.now()),
     finishedAt: new Date(info?.State.FinishedAt && !info.State.FinishedAt.startsWith('0001') ? info.State.FinishedAt : Date.now()),
   };
