@@ -1,6 +1,8 @@
 // The mini-cluster in a full-profile sandbox runs learner pods as real containers on the sandbox's
 // own Docker daemon: a Deployment's pods serve nginx on their pod IPs, `kubectl exec` reaches the
-// real process, killing PID 1 shows up as a restart, and a tag the mirror lacks is ErrImagePull.
+// real process, killing PID 1 shows up as a restart, a tag the mirror lacks is ErrImagePull, and
+// after a stop and start of the sandbox (inner dockerd restarted: every container stopped) the
+// kubelets restart the pods' containers like after a node reboot.
 import { describeDocker, ensureTestImages, expectOk, testDriver, uniqueId, waitFor } from './helpers';
 
 jest.setTimeout(20 * 60_000);
@@ -78,5 +80,36 @@ describeDocker('docker driver: kubernetes with real pods', () => {
       return r.stdout.includes('hello-from-pod') && r.stdout;
     }, 180_000);
     expect(logs).toBe('hello-from-pod\n');
+  });
+
+  it('after a stop and start of the sandbox, the web pods are restarted (counted) and answer again; none claims a container that is not running', async () => {
+    type PodView = { name: string; ip: string; restarts: number; running: boolean; ready: boolean; containerID: string };
+    const pods = async (): Promise<PodView[]> => {
+      const r = expectOk(await kubectl("get pods -l app=web -o jsonpath='{range .items[*]}{.metadata.name} {.status.podIP} {.status.containerStatuses[0].restartCount} {.status.containerStatuses[0].state.running.startedAt} {.status.containerStatuses[0].ready} {.status.containerStatuses[0].containerID}{\"\\n\"}{end}'"), 'get pods');
+      return r.stdout.trim().split('\n').map((line) => {
+        const [name, ip, restarts, startedAt, ready, containerID] = line.split(' ');
+        return { name, ip, restarts: Number(restarts), running: startedAt !== '', ready: ready === 'true', containerID: containerID ?? '' };
+      });
+    };
+    const before = new Map((await pods()).map((p) => [p.name, p]));
+    expect(before.size).toBe(3);
+    await driver.stop(id);
+    expect((await driver.create({ id, userId: 'learner-k8s', profile: 'full' })).state).toBe('running');
+    const lies: string[] = [];
+    const after = await waitFor('the web pods running again', async () => {
+      const now = await pods();
+      const running = new Set(expectOk(await driver.exec(id, 'docker ps -q --no-trunc'), 'docker ps').stdout.trim().split('\n'));
+      // Checked on every poll: a pod that says running must have its container running.
+      for (const p of now) if (p.running && !running.has(p.containerID.replace('docker://', ''))) lies.push(`${p.name} reports ${p.containerID} running`);
+      return now.length === 3 && now.every((p) => p.running && p.ready && p.restarts === before.get(p.name)!.restarts + 1) && now;
+    }, 300_000);
+    expect(lies).toEqual([]);
+    for (const p of after) {
+      expect(p.ip).toBe(before.get(p.name)!.ip);
+      expect(p.containerID).not.toBe(before.get(p.name)!.containerID);
+      expect(expectOk(await driver.exec(id, `curl -s -m 5 http://${p.ip}/`), `curl ${p.name}`).stdout).toContain('Welcome to nginx!');
+    }
+    const last = expectOk(await kubectl(`get pod ${after[0].name} -o jsonpath='{.status.containerStatuses[0].lastState.terminated.exitCode}'`), 'lastState').stdout.trim();
+    expect(last).toMatch(/^\d+$/);
   });
 });
