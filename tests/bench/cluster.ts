@@ -7,13 +7,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, existsSync } from 'node:fs';
 import https from 'node:https';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
 import { startCluster } from '../../sandbox/cluster/cluster';
 import { bundleCluster, CLUSTER_BUNDLE_ENTRY } from '../../sandbox/images/cluster-bundle';
 import { runKubectl } from '../cluster/support/cluster';
+import { freePort } from '../support/platform-server';
 
 const rows: [string, string, string][] = [];
 const record = (what: string, value: string, target = '') => {
@@ -85,16 +85,6 @@ function treeRssMB(pid: number): number {
   };
   walk(pid);
   return kb / 1024;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /** `kubelab cluster up` by default; `command` runs another entry (e.g. the sandbox's bundle) with the same flags. */

@@ -5,7 +5,6 @@
 // Targets: p99 < 10 ms on loopback; warm TTFB < 100 ms.
 // Usage: npx tsx tests/bench/terminal.ts [keystrokes=1000] [ttfbRequests=30]   (0 requests: no TTFB part)
 //        (the TTFB part needs `next build`; it is skipped with a note when the build is missing or stale)
-import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
@@ -22,8 +21,8 @@ import { buildIsStale } from '../../scripts/cli/commands/start';
 import { LocalDriver } from '../../sandbox/drivers/local';
 import { SandboxManager } from '../../sandbox/manager';
 import { TerminalBridge } from '../../sandbox/terminal/bridge';
+import { startPlatformServer } from '../support/platform-server';
 
-const root = path.join(__dirname, '..', '..');
 const KEYSTROKES = Number(process.argv[2] ?? 1000);
 const TTFB_REQUESTS = Number(process.argv[3] ?? 30);
 
@@ -89,14 +88,6 @@ async function keystrokeRoundTrip(): Promise<void> {
   }
 }
 
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
 /** Milliseconds until the response's first body byte arrives. */
 function ttfb(url: string, cookie: string): Promise<{ ms: number; status: number }> {
   return new Promise((resolve, reject) => {
@@ -133,22 +124,9 @@ async function lessonPageTtfb(): Promise<void> {
   await db.$disconnect();
   const secret = 'bench-terminal-secret-0123456789abcdef';
   const cookie = `next-auth.session-token=${await encode({ token: { uid: user.id, role: user.role, email: user.email }, secret })}`;
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  let log = '';
-  const server: ChildProcess = spawn(process.execPath, [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'server.ts'], {
-    cwd: root,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: url, NEXTAUTH_SECRET: secret, NEXTAUTH_URL: base, KUBELAB_STATE_DIR: path.join(tmp, 'state'), KUBELAB_SANDBOX_DRIVER: 'local', NODE_ENV: 'production' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  server.stdout!.on('data', (d) => (log += d));
-  server.stderr!.on('data', (d) => (log += d));
+  const server = await startPlatformServer({ DATABASE_URL: url, NEXTAUTH_SECRET: secret, KUBELAB_STATE_DIR: path.join(tmp, 'state'), KUBELAB_SANDBOX_DRIVER: 'local', NODE_ENV: 'production' });
+  const { base } = server;
   try {
-    const until = Date.now() + 120_000;
-    while (!/ready on/.test(log)) {
-      if (server.exitCode !== null || Date.now() > until) throw new Error(`server did not start:\n${log.slice(-2000)}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
     for (const [name, pagePath] of [
       ['catalog', '/'],
       [`lesson ${lesson.key}`, `/lessons/${lesson.key}`],
@@ -160,8 +138,7 @@ async function lessonPageTtfb(): Promise<void> {
       console.log(`${name} TTFB: first ${cold.ms.toFixed(1)} ms; warm ${summary(warm)}  [target warm < 100 ms]`);
     }
   } finally {
-    server.kill('SIGTERM');
-    await new Promise((r) => (server.exitCode !== null ? r(null) : server.once('exit', r)));
+    await server.stop();
     rmSync(tmp, { recursive: true, force: true });
   }
 }

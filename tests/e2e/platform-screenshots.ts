@@ -2,9 +2,7 @@
 // lessons, a local sandbox, Debian chromium through playwright-core.
 // Usage: npx tsx tests/e2e/platform-screenshots.ts [outDir=docs/screenshots]
 // Needs a current production build (`npx next build`).
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { encode } from 'next-auth/jwt';
@@ -15,18 +13,11 @@ import { prepareDatabase } from '../../lib/db/prepare';
 import { LANGUAGE_COOKIE } from '../../lib/i18n/negotiate';
 import { buildIsStale } from '../../scripts/cli/commands/start';
 import { CHROMIUM, CHROMIUM_ARGS } from '../support/browser-harness';
+import { startPlatformServer } from '../support/platform-server';
 
 const root = path.join(__dirname, '..', '..');
 const outDir = path.resolve(process.argv[2] ?? path.join(root, 'docs', 'screenshots'));
 const LESSON = '/lessons/kubernetes/architecture';
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 async function typeInTerminal(page: Page, command: string, expect: RegExp): Promise<void> {
   const input = page.locator('.xterm-helper-textarea');
@@ -50,23 +41,10 @@ async function main(): Promise<void> {
   await db.$disconnect();
   const secret = 'screenshots-secret-0123456789abcdef';
   const token = await encode({ token: { uid: user.id, role: user.role, email: user.email, name: user.name }, secret });
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  let log = '';
-  const server: ChildProcess = spawn(process.execPath, [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'server.ts'], {
-    cwd: root,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: url, NEXTAUTH_SECRET: secret, NEXTAUTH_URL: base, KUBELAB_STATE_DIR: path.join(tmp, 'state'), KUBELAB_SANDBOX_DRIVER: 'local', KUBELAB_CLUSTER_TIMESCALE: '0.05' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  server.stdout!.on('data', (d) => (log += d));
-  server.stderr!.on('data', (d) => (log += d));
+  const server = await startPlatformServer({ DATABASE_URL: url, NEXTAUTH_SECRET: secret, KUBELAB_STATE_DIR: path.join(tmp, 'state'), KUBELAB_SANDBOX_DRIVER: 'local', KUBELAB_CLUSTER_TIMESCALE: '0.05' });
+  const { base } = server;
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   try {
-    const until = Date.now() + 120_000;
-    while (!/ready on/.test(log)) {
-      if (server.exitCode !== null || Date.now() > until) throw new Error(`server did not start:\n${log.slice(-2000)}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
     for (const lang of ['en', 'ko'] as const) {
       const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1, locale: lang === 'ko' ? 'ko-KR' : 'en-US' });
       await context.addCookies([
@@ -87,8 +65,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await browser.close();
-    server.kill('SIGTERM');
-    await new Promise((r) => (server.exitCode !== null ? r(null) : server.once('exit', r)));
+    await server.stop();
     rmSync(tmp, { recursive: true, force: true });
   }
 }

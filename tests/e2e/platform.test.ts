@@ -3,9 +3,8 @@
 // A learner signs up, opens the first Kubernetes lesson, uses the terminal, reloads (the session
 // and its output survive), solves the first exercise by typing in xterm, presses Check and sees
 // every check pass; the instructor dashboard then shows the submission.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -15,6 +14,7 @@ import { prepareDatabase } from '@/lib/db/prepare';
 import { loadLesson } from '@/lib/lessons';
 import { buildIsStale } from '@/scripts/cli/commands/start';
 import { CHROMIUM, CHROMIUM_ARGS } from '../support/browser-harness';
+import { startPlatformServer, type PlatformServer } from '../support/platform-server';
 
 const root = path.join(__dirname, '..', '..');
 const LESSON = { track: 'kubernetes', slug: 'architecture' };
@@ -25,19 +25,10 @@ const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium && process.env.CI) throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium`);
 if (!haveChromium) console.warn(`skipping the browser test: ${CHROMIUM} is not installed (apt-get install chromium)`);
 
-let server: ChildProcess | undefined;
+let server: PlatformServer | undefined;
 let browser: Browser | undefined;
 let db: Db | undefined;
 let base = '';
-let serverLog = '';
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 /** The terminal's visible rows, one line each (xterm's DOM renderer draws a div per row). */
 const ROWS = () => Array.from(document.querySelectorAll('.xterm-rows > div'), (row) => (row.textContent ?? '').replace(/\u00a0/g, ' ')).join('\n');
@@ -51,7 +42,7 @@ async function waitForScreen(page: Page, pattern: RegExp, what: string, timeout 
       { timeout },
     );
   } catch (err) {
-    throw new Error(`terminal never showed ${what}; screen:\n${await screenText(page)}\n--- server log tail:\n${serverLog.slice(-2000)}`, { cause: err });
+    throw new Error(`terminal never showed ${what}; screen:\n${await screenText(page)}\n--- server log tail:\n${server?.log().slice(-2000)}`, { cause: err });
   }
 }
 
@@ -67,40 +58,21 @@ async function waitForScreen(page: Page, pattern: RegExp, what: string, timeout 
     db = createDb(url);
     await createUser(db, INSTRUCTOR, 'instructor');
 
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    server = spawn(process.execPath, [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'server.ts'], {
-      cwd: root,
-      env: {
-        ...process.env,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        DATABASE_URL: url,
-        NEXTAUTH_SECRET: 'e2e-platform-secret-0123456789abcdef',
-        NEXTAUTH_URL: base,
-        KUBELAB_STATE_DIR: path.join(tmp, 'state'),
-        KUBELAB_SANDBOX_DRIVER: 'local',
-        KUBELAB_CLUSTER_TIMESCALE: '0.05',
-        KUBELAB_LESSONS_DIR: path.join(root, 'lessons'),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    server = await startPlatformServer({
+      DATABASE_URL: url,
+      NEXTAUTH_SECRET: 'e2e-platform-secret-0123456789abcdef',
+      KUBELAB_STATE_DIR: path.join(tmp, 'state'),
+      KUBELAB_SANDBOX_DRIVER: 'local',
+      KUBELAB_CLUSTER_TIMESCALE: '0.05',
+      KUBELAB_LESSONS_DIR: path.join(root, 'lessons'),
     });
-    server.stdout!.on('data', (d) => (serverLog += d));
-    server.stderr!.on('data', (d) => (serverLog += d));
-    const until = Date.now() + 120_000;
-    while (!/ready on/.test(serverLog)) {
-      if (server.exitCode !== null || Date.now() > until) throw new Error(`server did not start:\n${serverLog.slice(-3000)}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    base = server.base;
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   }, 600_000);
 
   afterAll(async () => {
     await browser?.close();
-    if (server && server.exitCode === null) {
-      server.kill('SIGTERM');
-      await new Promise((r) => server!.once('exit', r));
-    }
+    await server?.stop();
     await db?.$disconnect();
   }, 60_000);
 

@@ -3,7 +3,6 @@
 // (used for the Docker driver, whose daemon lives in the sandbox container). Both must agree.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -13,6 +12,7 @@ import { checkSchema } from '@/lib/grader/schema';
 import { dockerReader } from '@/lib/grader/sources/docker-client';
 import { dockerReaderViaCli } from '@/lib/grader/sources/docker-cli';
 import type { DockerReader, SandboxRunner } from '@/lib/grader/targets';
+import { freePort } from '../support/platform-server';
 
 const run = promisify(execFile);
 const hasDocker = existsSync('/var/run/docker.sock');
@@ -31,14 +31,6 @@ const shell: SandboxRunner = {
     }
   },
 };
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 let port = 0;
 let imagePresent = false;
