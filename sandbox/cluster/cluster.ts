@@ -53,6 +53,17 @@ export interface RunningCluster {
 }
 
 export const DEFAULT_NODES = ['m-k8s', 'w1-k8s', 'w2-k8s', 'w3-k8s'];
+/** Each node gets a /24 of pod IPs (host-network pods need none), so at most 256 pods per node. */
+export const MAX_PODS_PER_NODE = 256;
+
+const validMaxPods = (n: number) => Number.isInteger(n) && n >= 1 && n <= MAX_PODS_PER_NODE;
+
+/** `--max-pods` as the command lines take it; throws a message naming the flag. */
+export function parseMaxPodsFlag(raw: string): number {
+  const n = Number(raw);
+  if (!validMaxPods(n)) throw new Error(`--max-pods must be a whole number from 1 to ${MAX_PODS_PER_NODE}, got "${raw}"`);
+  return n;
+}
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
 /** m-k8s is 192.168.1.10 and wN-k8s 192.168.1.10N, as in the course's Vagrant lab. */
@@ -137,8 +148,8 @@ export async function startCluster(opts: StartClusterOptions = {}): Promise<Runn
     maxPodsPerNode: opts.maxPodsPerNode ?? 110,
     timeScale: opts.timeScale ?? 1,
   };
-  if (!Number.isInteger(options.maxPodsPerNode) || options.maxPodsPerNode < 1 || options.maxPodsPerNode > 256) {
-    throw new RangeError(`maxPodsPerNode must be an integer from 1 to 256 (each node gets a /24 of pod IPs), got ${opts.maxPodsPerNode}`);
+  if (!validMaxPods(options.maxPodsPerNode)) {
+    throw new RangeError(`maxPodsPerNode must be an integer from 1 to ${MAX_PODS_PER_NODE} (each node gets a /24 of pod IPs), got ${opts.maxPodsPerNode}`);
   }
   const admission = new AdmissionChain();
   const ctx: ClusterContext = { store, events: new StoreEventRecorder(store, now), admission, options, now };

@@ -7,7 +7,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { startCluster } from '../cluster/cluster';
+import { parseMaxPodsFlag, startCluster } from '../cluster/cluster';
 import { DockerRuntime, HOLDER_IMAGE } from '../cluster/kubelet/runtimes/docker';
 import { ServiceProxy } from '../cluster/kubelet/runtimes/docker/service-proxy';
 import { SNAPSHOT_FILE } from '../cluster/store/persistence';
@@ -43,11 +43,7 @@ function parseClusterArgs(argv: string[]): Args {
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, got "${values.port}"`);
   const args: Args = { readyFile: values['ready-file'], port, dataDir: values.data, kubeconfigPath: values.kubeconfig };
-  if (values['max-pods'] !== undefined) {
-    const n = Number(values['max-pods']);
-    if (!Number.isInteger(n) || n < 1 || n > 256) throw new Error(`--max-pods must be a whole number from 1 to 256, got "${values['max-pods']}"`);
-    args.maxPodsPerNode = n;
-  }
+  if (values['max-pods'] !== undefined) args.maxPodsPerNode = parseMaxPodsFlag(values['max-pods']);
   if (values['time-scale'] !== undefined) {
     const x = Number(values['time-scale']);
     if (!Number.isFinite(x) || x < 0) throw new Error(`--time-scale must be a number >= 0, got "${values['time-scale']}"`);

@@ -60,16 +60,20 @@ async function up(argv: string[]): Promise<number> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) return fail(`--port must be a port number, got "${values.port}"`);
   const timeScale = values['time-scale'] === undefined ? 1 : Number(values['time-scale']);
   if (!Number.isFinite(timeScale) || timeScale < 0) return fail(`--time-scale must be a number >= 0, got "${values['time-scale']}"`);
-  const maxPodsPerNode = values['max-pods'] === undefined ? undefined : Number(values['max-pods']);
-  if (maxPodsPerNode !== undefined && (!Number.isInteger(maxPodsPerNode) || maxPodsPerNode < 1 || maxPodsPerNode > 256)) return fail(`--max-pods must be a whole number from 1 to 256, got "${values['max-pods']}"`);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { parseMaxPodsFlag, startCluster } = require('../../../sandbox/cluster/cluster') as typeof import('../../../sandbox/cluster/cluster');
+  let maxPodsPerNode: number | undefined;
+  try {
+    if (typeof values['max-pods'] === 'string') maxPodsPerNode = parseMaxPodsFlag(values['max-pods']);
+  } catch (err) {
+    return fail((err as Error).message);
+  }
   const nodes = typeof values.nodes === 'string' ? values.nodes.split(',').map((n) => n.trim()).filter(Boolean) : undefined;
   const badNode = nodes?.find((n) => !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(n));
   if (badNode) return fail(`node name "${badNode}" is not a valid DNS-1123 label`);
   const dataDir = typeof values.data === 'string' ? path.resolve(values.data) : undefined;
   const kubeconfigPath = path.resolve(typeof values.kubeconfig === 'string' ? values.kubeconfig : dataDir ? path.join(dataDir, 'kubeconfig') : DEFAULT_KUBECONFIG);
 
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { startCluster } = require('../../../sandbox/cluster/cluster') as typeof import('../../../sandbox/cluster/cluster');
   let cluster;
   try {
     cluster = await startCluster({ port, host: typeof values.host === 'string' ? values.host : undefined, kubeconfigPath, nodes, dataDir, timeScale, maxPodsPerNode, accessLog: values.log === true });
